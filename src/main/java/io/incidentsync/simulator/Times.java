@@ -1,0 +1,28 @@
+package io.incidentsync.simulator;
+
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+
+/** Deterministic timestamps: every moment of the data set is an offset from an epoch chosen by the seed. */
+final class Times {
+    private static final DateTimeFormatter RFC3339 =
+            DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss.SSS'Z'").withZone(ZoneOffset.UTC);
+
+    private final long epochMillis;
+
+    Times(long seed) {
+        // early 2024 plus up to 60 days, so different seeds look like different accounts
+        epochMillis = 1_704_067_200_000L + Math.floorMod(Rand.mix(seed + 7), 60L * 86_400_000L);
+    }
+
+    /** Milliseconds since the data set's epoch, as an RFC 3339 timestamp with fractional seconds. */
+    String at(long offsetMillis) {
+        long millis = epochMillis + offsetMillis;
+        // a whole second would print ".000"; keep every value visibly fractional
+        if (millis % 1000 == 0) {
+            millis += 7;
+        }
+        return RFC3339.format(Instant.ofEpochMilli(millis));
+    }
+}
