@@ -1,0 +1,100 @@
+package io.incidentsync;
+
+import io.incidentsync.sync.IncidentSync;
+import io.incidentsync.sync.Settings;
+import io.incidentsync.sync.SyncRun;
+import org.apache.camel.main.Main;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.Reader;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+
+/**
+ * Boots the routes with Camel Main for the command line. Configuration is read once, in this order
+ * (later wins): the jar's application.properties, ./application.properties, the environment
+ * variables named after the keys, Java system properties, then values the caller sets (tests, demo).
+ * Camel then sees exactly the values that were checked.
+ */
+public final class Application {
+
+    /** Where edited or added route files are read from instead of the jar's own, when set. */
+    public static final String ROUTES_DIR = "incident.routes.dir";
+
+    private final Map<String, String> values;
+
+    public Application(Map<String, String> overrides) {
+        this.values = resolve(overrides);
+    }
+
+    public Settings settings() {
+        return new Settings(values::get);
+    }
+
+    static Map<String, String> resolve(Map<String, String> overrides) {
+        Properties props = new Properties();
+        try (InputStream in = Application.class.getResourceAsStream("/application.properties")) {
+            if (in != null) {
+                props.load(in);
+            }
+        } catch (IOException e) {
+            throw new IllegalStateException("cannot read the packaged application.properties", e);
+        }
+        Path local = Path.of("application.properties");
+        if (Files.isRegularFile(local)) {
+            try (Reader in = Files.newBufferedReader(local)) {
+                props.load(in);
+            } catch (IOException e) {
+                throw new IllegalStateException("cannot read ./application.properties: " + e.getMessage());
+            }
+        }
+        Map<String, String> out = new LinkedHashMap<>();
+        List<String> keys = new java.util.ArrayList<>(Settings.DEFAULTS.keySet());
+        keys.add(ROUTES_DIR);
+        keys.add("incident.schedule.enabled");
+        for (String key : keys) {
+            String value = props.getProperty(key);
+            String env = System.getenv(Settings.envName(key));
+            if (env != null && !env.isBlank()) {
+                value = env;
+            }
+            value = System.getProperty(key, value);
+            if (overrides.containsKey(key)) {
+                value = overrides.get(key);
+            }
+            if (value != null && !value.isBlank()) {
+                out.put(key, value.trim());
+            }
+        }
+        return out;
+    }
+
+    /** A Camel Main with the routes and beans; the Quartz trigger runs only when {@code scheduled}. */
+    public Main main(boolean scheduled) {
+        Main main = new Main();
+        values.forEach(main::addOverrideProperty);
+        main.addOverrideProperty("incident.schedule.enabled", Boolean.toString(scheduled));
+        String dir = values.get(ROUTES_DIR);
+        if (dir != null) {
+            main.addOverrideProperty("camel.main.routes-include-pattern", "file:" + Path.of(dir).toAbsolutePath() + "/*.camel.yaml");
+        }
+        return main;
+    }
+
+    /** Syncs the enabled tables once and returns the run (null if the run never started). */
+    public SyncRun syncOnce() throws Exception {
+        Main main = main(false);
+        main.start();
+        try {
+            main.getCamelContext().createProducerTemplate().sendBody("direct:sync", null);
+            return main.getCamelContext().getRegistry().lookupByNameAndType("incidentSync", IncidentSync.class).lastRun();
+        } finally {
+            main.stop();
+        }
+    }
+}

@@ -1,0 +1,268 @@
+package io.incidentsync.sync;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.ConnectException;
+import java.net.URI;
+import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.net.http.HttpTimeoutException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.ZonedDateTime;
+import java.time.format.DateTimeFormatter;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ThreadLocalRandom;
+
+/**
+ * Reads one page of a listing from the incident.io API: spends the rate budget, sends the bearer key,
+ * retries what a retry can fix (429 after the time the API asks for; 5xx, resets, timeouts and bodies
+ * that are not the promised JSON with exponential backoff and jitter), and turns what it cannot fix into
+ * one line naming the cause and the fix. The key is only ever placed in the Authorization header.
+ */
+public final class ApiClient {
+
+    private static final Logger LOG = LoggerFactory.getLogger(ApiClient.class);
+    /** Bodies above this size are kept in a temporary file rather than in memory. */
+    private static final int MEMORY_LIMIT = 4 * 1024 * 1024;
+    private static final DateTimeFormatter RFC_1123_ANY_ZONE =
+            DateTimeFormatter.ofPattern("EEE, d MMM yyyy HH:mm:ss zzz", Locale.US);
+
+    private final String baseUrl;
+    private final String authorization;
+    private final RateBudget budget;
+    private final HttpClient http;
+    private final Duration readTimeout;
+    private final int maxAttempts;
+    private final long maxWaitMillis;
+    private final long initialBackoffMillis;
+
+    public ApiClient(Settings settings, RateBudget budget) {
+        this.baseUrl = settings.apiUrl();
+        this.authorization = "Bearer " + settings.apiKey();
+        this.budget = budget;
+        this.readTimeout = Duration.ofSeconds(settings.readTimeoutSeconds());
+        this.maxAttempts = settings.maxAttempts();
+        this.maxWaitMillis = settings.maxWaitMillis();
+        this.initialBackoffMillis = settings.initialBackoffMillis();
+        this.http = HttpClient.newBuilder()
+                .version(HttpClient.Version.HTTP_1_1)
+                .connectTimeout(Duration.ofSeconds(settings.connectTimeoutSeconds()))
+                .followRedirects(HttpClient.Redirect.NORMAL)
+                .build();
+    }
+
+    /** Counts what a table's requests cost, for the log and {@code _sync_runs}. */
+    public interface Meter {
+        void request();
+
+        void retry();
+    }
+
+    /**
+     * GETs {@code path} with the query parameters and returns the checked page. A 404 answers an empty
+     * page (the record vanished between two calls).
+     */
+    public Page get(String path, List<Map.Entry<String, String>> query, String arrayKey, Meter meter)
+            throws InterruptedException {
+        URI uri = URI.create(baseUrl + path + queryString(query));
+        String what = "GET " + path + queryString(query);
+        String lastProblem = "";
+        for (int attempt = 1; ; attempt++) {
+            long waitMillis;
+            budget.acquire(path);
+            meter.request();
+            try {
+                HttpRequest request = HttpRequest.newBuilder(uri)
+                        .timeout(readTimeout)
+                        .header("Authorization", authorization)
+                        .header("Accept", "application/json")
+                        .GET().build();
+                HttpResponse<InputStream> response = http.send(request, HttpResponse.BodyHandlers.ofInputStream());
+                int status = response.statusCode();
+                Page.Body body = read(response.body());
+                if (status == 200) {
+                    try {
+                        return Page.parse(body, arrayKey);
+                    } catch (Page.MalformedBodyException e) {
+                        lastProblem = "a body that is not the JSON " + path + " promises (" + e.getMessage()
+                                + "); it began: '" + body.head(80) + "'";
+                        body.delete();
+                        waitMillis = backoff(attempt);
+                    }
+                } else if (status == 429) {
+                    lastProblem = "429 Too Many Requests";
+                    waitMillis = retryAfter(response, body).orElse(backoff(attempt));
+                    body.delete();
+                } else if (status >= 500) {
+                    lastProblem = "HTTP " + status;
+                    body.delete();
+                    waitMillis = backoff(attempt);
+                } else {
+                    throw permanent(status, path, body);
+                }
+            } catch (HttpTimeoutException e) {
+                lastProblem = "no answer within " + readTimeout.toSeconds() + " s (incident.http.read-timeout-seconds)";
+                waitMillis = backoff(attempt);
+            } catch (ConnectException e) {
+                lastProblem = "cannot connect to " + baseUrl + " (check incident.api.url and the network)";
+                waitMillis = backoff(attempt);
+            } catch (IOException e) {
+                lastProblem = "the connection failed: " + (e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage());
+                waitMillis = backoff(attempt);
+            }
+            if (attempt >= maxAttempts) {
+                throw new SyncException(what + " failed after " + attempt + " attempts, last with " + lastProblem
+                        + "; if the trouble is passing, run again or raise incident.http.max-attempts");
+            }
+            meter.retry();
+            LOG.debug("{}: {}; retrying in {} ms (attempt {} of {})", what, lastProblem, waitMillis, attempt + 1, maxAttempts);
+            Thread.sleep(Math.min(waitMillis, maxWaitMillis));
+        }
+    }
+
+    private long backoff(int attempt) {
+        long ceiling = Math.min(maxWaitMillis, initialBackoffMillis << Math.min(attempt - 1, 20));
+        // "equal jitter": half fixed, half random, so parallel streams do not retry in lockstep
+        return ceiling / 2 + ThreadLocalRandom.current().nextLong(ceiling / 2 + 1);
+    }
+
+    /** The wait a 429 asks for: the Retry-After header in seconds, or the body's rate_limit.retry_after date. */
+    private Optional<Long> retryAfter(HttpResponse<?> response, Page.Body body) {
+        Optional<String> header = response.headers().firstValue("Retry-After");
+        if (header.isPresent()) {
+            try {
+                return Optional.of(Math.max(0, (long) (Double.parseDouble(header.get().trim()) * 1000)));
+            } catch (NumberFormatException notSeconds) {
+                Optional<Long> date = untilDate(header.get());
+                if (date.isPresent()) {
+                    return date;
+                }
+            }
+        }
+        try (InputStream in = body.open()) {
+            JsonNode json = Page.MAPPER.readTree(in);
+            String date = json.path("rate_limit").path("retry_after").asText("");
+            return date.isEmpty() ? Optional.empty() : untilDate(date);
+        } catch (IOException | RuntimeException e) {
+            return Optional.empty();
+        }
+    }
+
+    static Optional<Long> untilDate(String text) {
+        Instant at = null;
+        try {
+            at = OffsetDateTime.parse(text.trim()).toInstant();
+        } catch (RuntimeException notRfc3339) {
+            try {
+                at = ZonedDateTime.parse(text.trim(), RFC_1123_ANY_ZONE).toInstant();
+            } catch (RuntimeException notRfc1123) {
+                try {
+                    at = ZonedDateTime.parse(text.trim(), DateTimeFormatter.RFC_1123_DATE_TIME).toInstant();
+                } catch (RuntimeException unknown) {
+                    return Optional.empty();
+                }
+            }
+        }
+        return Optional.of(Math.max(0, at.toEpochMilli() - System.currentTimeMillis()));
+    }
+
+    private SyncException permanent(int status, String path, Page.Body body) {
+        JsonNode json;
+        try (InputStream in = body.open()) {
+            json = Page.MAPPER.readTree(in);
+        } catch (IOException | RuntimeException e) {
+            json = Page.MAPPER.createObjectNode();
+        } finally {
+            body.delete();
+        }
+        if (json == null) {
+            json = Page.MAPPER.createObjectNode();
+        }
+        JsonNode error = json.path("errors").path(0);
+        String message = error.path("message").asText("");
+        switch (status) {
+            case 401:
+                return new SyncException("the API answered 401 Unauthorized: the API key is wrong or revoked; "
+                        + "make a key at https://app.incident.io/settings/api-keys and set INCIDENT_API_KEY");
+            case 403: {
+                String scope = scopeOf(json, message);
+                return new SyncException("the API key lacks the scope " + scope + " needed for GET " + path
+                        + " (403 " + error.path("code").asText("forbidden") + "); grant that scope to the key "
+                        + "at https://app.incident.io/settings/api-keys, or leave this table out with incident.streams (INCIDENT_STREAMS)");
+            }
+            case 404:
+                return new SyncException("GET " + path + " answered 404: the record vanished; skipped", true);
+            case 422:
+                return new SyncException("the API rejected GET " + path + " (422 validation_error): "
+                        + (message.isEmpty() ? json.toString() : message));
+            default:
+                return new SyncException("GET " + path + " answered HTTP " + status
+                        + (message.isEmpty() ? "" : ": " + message));
+        }
+    }
+
+    private static String scopeOf(JsonNode json, String message) {
+        for (String field : new String[] {"scope", "required_scope", "missing_scope"}) {
+            String scope = json.findPath(field).asText("");
+            if (!scope.isEmpty()) {
+                return "'" + scope + "'";
+            }
+        }
+        return message.isEmpty() ? "that the endpoint requires" : "named by the API (\"" + message + "\")";
+    }
+
+    private static Page.Body read(InputStream in) throws IOException {
+        try (in) {
+            ByteArrayOutputStream memory = new ByteArrayOutputStream();
+            byte[] buffer = new byte[64 * 1024];
+            int n;
+            while ((n = in.read(buffer)) > 0) {
+                memory.write(buffer, 0, n);
+                if (memory.size() > MEMORY_LIMIT) {
+                    Path file = Files.createTempFile("incident-io-sync-", ".json");
+                    try (OutputStream out = Files.newOutputStream(file)) {
+                        memory.writeTo(out);
+                        memory = null;
+                        in.transferTo(out);
+                    } catch (IOException e) {
+                        Files.deleteIfExists(file);
+                        throw e;
+                    }
+                    return new Page.Body(null, file);
+                }
+            }
+            return new Page.Body(memory.toByteArray(), null);
+        }
+    }
+
+    static String queryString(List<Map.Entry<String, String>> query) {
+        if (query.isEmpty()) {
+            return "";
+        }
+        StringBuilder out = new StringBuilder("?");
+        for (Map.Entry<String, String> e : query) {
+            if (out.length() > 1) {
+                out.append('&');
+            }
+            out.append(URLEncoder.encode(e.getKey(), StandardCharsets.UTF_8)).append('=')
+                    .append(URLEncoder.encode(e.getValue(), StandardCharsets.UTF_8));
+        }
+        return out.toString();
+    }
+}

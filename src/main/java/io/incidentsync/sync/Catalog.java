@@ -1,0 +1,61 @@
+package io.incidentsync.sync;
+
+import com.fasterxml.jackson.databind.JsonNode;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The columns of every list endpoint, derived from incident.io's OpenAPI description by
+ * {@link io.incidentsync.catalog.CatalogGenerator} and shipped as {@code incident-io/catalog.json}.
+ */
+public final class Catalog {
+
+    /** One column: its flattened name and catalog type (null for a field to be typed by its value). */
+    public record Column(String name, ColumnType type) {
+    }
+
+    /** One listing: the body key holding its records, and its columns. */
+    public record Listing(String arrayKey, List<Column> columns) {
+    }
+
+    private final Map<String, Listing> listings;
+
+    private Catalog(Map<String, Listing> listings) {
+        this.listings = listings;
+    }
+
+    public static Catalog load() {
+        try (InputStream in = Catalog.class.getResourceAsStream("/incident-io/catalog.json")) {
+            if (in == null) {
+                throw new IllegalStateException("incident-io/catalog.json is missing from the classpath");
+            }
+            JsonNode root = Page.MAPPER.readTree(in);
+            Map<String, Listing> out = new LinkedHashMap<>();
+            root.fields().forEachRemaining(e -> {
+                List<Column> columns = new ArrayList<>();
+                e.getValue().path("columns").forEach(c -> columns.add(
+                        new Column(c.path("name").asText(), ColumnType.ofCatalog(c.path("type").asText()))));
+                out.put(e.getKey(), new Listing(e.getValue().path("array_key").asText(), Collections.unmodifiableList(columns)));
+            });
+            return new Catalog(out);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** The listing at an endpoint path such as {@code /v2/incidents}. */
+    public Listing listing(String path) {
+        Listing listing = listings.get(path);
+        if (listing == null) {
+            throw new IllegalArgumentException("the catalog has no list endpoint " + path);
+        }
+        return listing;
+    }
+}

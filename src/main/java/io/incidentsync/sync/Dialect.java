@@ -1,0 +1,138 @@
+package io.incidentsync.sync;
+
+import java.sql.Connection;
+import java.sql.DatabaseMetaData;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.stream.Collectors;
+
+/**
+ * What differs between the destination databases: identifier case, column types and the upsert
+ * statement. H2 keeps unquoted names in upper case and PostgreSQL in lower case, so names are quoted
+ * in each database's own case and users can query them unquoted.
+ */
+public abstract class Dialect {
+
+    public static Dialect forUrl(String jdbcUrl) {
+        return jdbcUrl.startsWith("jdbc:postgresql:") ? new Postgres() : new H2();
+    }
+
+    public abstract String quote(String identifier);
+
+    /** The SQL type of a column; key columns need a type that can be indexed. */
+    public abstract String type(ColumnType type, boolean key);
+
+    /** The bind marker for a value of this type. */
+    public String marker(ColumnType type) {
+        return "?";
+    }
+
+    /** Insert-or-replace by primary key, so a record repeated across pages is stored once. */
+    public abstract String upsert(String table, List<String> columns, List<ColumnType> types, List<String> key);
+
+    protected String list(List<String> names) {
+        return names.stream().map(this::quote).collect(Collectors.joining(", "));
+    }
+
+    protected abstract String storedCase(String identifier);
+
+    /** The table's columns by lower-case name with their JDBC type names, or an empty map when it does not exist. */
+    public Map<String, String> columns(Connection connection, String table) throws SQLException {
+        Map<String, String> out = new LinkedHashMap<>();
+        DatabaseMetaData meta = connection.getMetaData();
+        try (ResultSet rs = meta.getColumns(null, null, storedCase(table), null)) {
+            while (rs.next()) {
+                String schema = rs.getString("TABLE_SCHEM");
+                if (schema != null && !schema.equalsIgnoreCase(currentSchema(connection))) {
+                    continue;
+                }
+                out.put(rs.getString("COLUMN_NAME").toLowerCase(Locale.ROOT), rs.getString("TYPE_NAME"));
+            }
+        }
+        return out;
+    }
+
+    protected String currentSchema(Connection connection) throws SQLException {
+        String schema = connection.getSchema();
+        return schema == null ? "" : schema;
+    }
+
+    static final class H2 extends Dialect {
+        @Override
+        public String quote(String identifier) {
+            return '"' + storedCase(identifier) + '"';
+        }
+
+        @Override
+        protected String storedCase(String identifier) {
+            return identifier.toUpperCase(Locale.ROOT);
+        }
+
+        @Override
+        public String type(ColumnType type, boolean key) {
+            switch (type) {
+                case TIMESTAMP: return "TIMESTAMP WITH TIME ZONE";
+                case BIGINT: return "BIGINT";
+                case DOUBLE: return "DOUBLE PRECISION";
+                case BOOLEAN: return "BOOLEAN";
+                default: return key ? "CHARACTER VARYING" : "CHARACTER LARGE OBJECT";
+            }
+        }
+
+        @Override
+        public String upsert(String table, List<String> columns, List<ColumnType> types, List<String> key) {
+            return "MERGE INTO " + quote(table) + " (" + list(columns) + ") KEY (" + list(key) + ") VALUES ("
+                    + columns.stream().map(c -> "?").collect(Collectors.joining(", ")) + ")";
+        }
+    }
+
+    static final class Postgres extends Dialect {
+        @Override
+        public String quote(String identifier) {
+            return '"' + storedCase(identifier) + '"';
+        }
+
+        @Override
+        protected String storedCase(String identifier) {
+            return identifier.toLowerCase(Locale.ROOT);
+        }
+
+        @Override
+        public String type(ColumnType type, boolean key) {
+            switch (type) {
+                case TIMESTAMP: return "timestamptz";
+                case BIGINT: return "bigint";
+                case DOUBLE: return "double precision";
+                case BOOLEAN: return "boolean";
+                case JSON: return "jsonb";
+                default: return "text";
+            }
+        }
+
+        @Override
+        public String marker(ColumnType type) {
+            return type == ColumnType.JSON ? "?::jsonb" : "?";
+        }
+
+        @Override
+        public String upsert(String table, List<String> columns, List<ColumnType> types, List<String> key) {
+            StringBuilder sql = new StringBuilder("INSERT INTO ").append(quote(table)).append(" (").append(list(columns))
+                    .append(") VALUES (");
+            for (int i = 0; i < columns.size(); i++) {
+                sql.append(i == 0 ? "" : ", ").append(marker(types.get(i)));
+            }
+            sql.append(") ON CONFLICT (").append(list(key)).append(") DO ");
+            List<String> rest = columns.stream().filter(c -> !key.contains(c)).collect(Collectors.toList());
+            if (rest.isEmpty()) {
+                return sql.append("NOTHING").toString();
+            }
+            sql.append("UPDATE SET ").append(rest.stream().map(c -> quote(c) + " = EXCLUDED." + quote(c))
+                    .collect(Collectors.joining(", ")));
+            return sql.toString();
+        }
+    }
+}

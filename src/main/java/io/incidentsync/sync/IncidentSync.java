@@ -1,0 +1,288 @@
+package io.incidentsync.sync;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import org.apache.camel.Exchange;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import javax.sql.DataSource;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.util.AbstractMap;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicReference;
+
+/**
+ * The steps the routes call, in the order they call them: start a run, begin a table, fetch a page,
+ * add each record, end the page, finish (or fail) the table, finish the run. Routes keep the flow;
+ * this class keeps the state of each table's load on the exchange.
+ */
+public final class IncidentSync {
+
+    private static final Logger LOG = LoggerFactory.getLogger(IncidentSync.class);
+    static final String RUNS = "_sync_runs";
+
+    private final Settings settings;
+    private final DataSource dataSource;
+    private final Dialect dialect;
+    private final Catalog catalog;
+    private final ApiClient api;
+    private final AtomicReference<SyncRun> lastRun = new AtomicReference<>();
+
+    public IncidentSync(Settings settings, DataSource dataSource) {
+        this.settings = settings;
+        this.dataSource = dataSource;
+        this.dialect = Dialect.forUrl(settings.dbUrl());
+        this.catalog = Catalog.load();
+        this.api = new ApiClient(settings, RateBudget.of(settings));
+    }
+
+    /** Starts a run; the body becomes the enabled tables, in the order they should start. */
+    public List<String> startRun(Exchange exchange) {
+        List<String> enabled = new ArrayList<>(Streams.ALL);
+        enabled.retainAll(settings.streams());
+        SyncRun run = new SyncRun(enabled);
+        exchange.setProperty("run", run);
+        lastRun.set(run);
+        LOG.info("sync {} started: {} table(s) from {}", run.id(), enabled.size(), settings.apiUrl());
+        return enabled;
+    }
+
+    /** The run most recently started, for the command line's summary and exit code. */
+    public SyncRun lastRun() {
+        return lastRun.get();
+    }
+
+    public void beginTable(Exchange exchange, String table, String path, String primaryKey) throws SQLException {
+        SyncRun run = exchange.getProperty("run", SyncRun.class);
+        exchange.setProperty("table", table);
+        exchange.setProperty("startedAt", OffsetDateTime.now(ZoneOffset.UTC));
+        LOG.info("{}: started", table);
+        Map<String, ColumnType> extra = new LinkedHashMap<>();
+        if (table.equals("incidents")) {
+            Streams.INCIDENT_CHILDREN.values().forEach(column -> extra.put(column, ColumnType.JSON));
+        }
+        Connection connection;
+        try {
+            connection = dataSource.getConnection();
+        } catch (SQLException e) {
+            throw new SyncException("cannot reach the database at " + redact(settings.dbUrl()) + ": "
+                    + e.getMessage() + "; check incident.db.url (INCIDENT_DB_URL), user and password");
+        }
+        try {
+            TableLoad load = new TableLoad(table, Arrays.asList(primaryKey.split("\\s*,\\s*")),
+                    catalog.listing(path).columns(), extra, dialect, connection, run.startedAt(), run.id(),
+                    Streams.INCIDENT_CHILDREN.containsKey(table) ? Streams.INCIDENT_CHILDREN.get(table) : null);
+            exchange.setProperty("load", load);
+            exchange.setProperty("arrayKey", catalog.listing(path).arrayKey());
+        } catch (SQLException | RuntimeException e) {
+            try {
+                connection.close();
+            } catch (SQLException ignored) {
+                // the pool replaces it
+            }
+            throw e;
+        }
+    }
+
+    /** Resets the cursor before a listing (or one partition of it) is walked. */
+    public void startListing(Exchange exchange) {
+        exchange.setProperty("after", null);
+        exchange.setProperty("more", Boolean.TRUE);
+    }
+
+    /** Fetches the next page of the current listing; the body becomes its records. */
+    public Page fetchPage(Exchange exchange) throws InterruptedException {
+        TableLoad load = exchange.getProperty("load", TableLoad.class);
+        List<Map.Entry<String, String>> query = new ArrayList<>();
+        addQuery(query, exchange.getProperty("query", "", String.class));
+        addQuery(query, exchange.getProperty("partition", "", String.class));
+        String pageSize = exchange.getProperty("pageSize", "", String.class);
+        if (!pageSize.isEmpty()) {
+            query.add(new AbstractMap.SimpleEntry<>("page_size", pageSize));
+        }
+        String after = exchange.getProperty("after", String.class);
+        if (after != null) {
+            query.add(new AbstractMap.SimpleEntry<>("after", after));
+        }
+        Page page;
+        try {
+            page = api.get(exchange.getProperty("path", String.class), query,
+                    exchange.getProperty("arrayKey", String.class), load);
+        } catch (SyncException e) {
+            if (!e.skippable()) {
+                throw e;
+            }
+            LOG.info("{}: {}", load.table(), e.getMessage());
+            page = Page.empty(exchange.getProperty("arrayKey", String.class));
+        }
+        boolean more = !pageSize.isEmpty() && page.after() != null && page.size() > 0;
+        exchange.setProperty("more", more);
+        exchange.setProperty("after", page.after());
+        exchange.setProperty("page", page);
+        return page;
+    }
+
+    private static void addQuery(List<Map.Entry<String, String>> query, String text) {
+        for (String pair : text.split("&")) {
+            if (pair.isBlank()) {
+                continue;
+            }
+            int eq = pair.indexOf('=');
+            query.add(new AbstractMap.SimpleEntry<>(pair.substring(0, eq).trim(), pair.substring(eq + 1).trim()));
+        }
+    }
+
+    public void addRecord(Exchange exchange) throws SQLException {
+        exchange.getProperty("load", TableLoad.class).add(exchange.getMessage().getBody(ObjectNode.class));
+    }
+
+    public void endPage(Exchange exchange) throws SQLException {
+        Page page = exchange.getProperty("page", Page.class);
+        if (page != null) {
+            page.close();
+        }
+        exchange.getProperty("load", TableLoad.class).endPage();
+    }
+
+    /** The ids of a parent listing, e.g. every custom field for its options. */
+    public List<String> parentIds(Exchange exchange, String parentPath) throws InterruptedException {
+        TableLoad load = exchange.getProperty("load", TableLoad.class);
+        Catalog.Listing parent = catalog.listing(parentPath);
+        List<String> ids = new ArrayList<>();
+        try (Page page = api.get(parentPath, List.of(), parent.arrayKey(), load)) {
+            for (ObjectNode record : page) {
+                ids.add(record.path("id").asText());
+            }
+        }
+        return ids;
+    }
+
+    public void finishTable(Exchange exchange) throws SQLException, InterruptedException {
+        TableLoad load = exchange.getProperty("load", TableLoad.class);
+        SyncRun run = exchange.getProperty("run", SyncRun.class);
+        try {
+            if (load.table().equals("incidents")) {
+                for (Map.Entry<String, String> child : Streams.INCIDENT_CHILDREN.entrySet()) {
+                    Boolean ok = run.await(child.getKey());
+                    if (Boolean.FALSE.equals(ok)) {
+                        LOG.warn("incidents: {} failed in this run; incidents.{} keeps the last complete listing of it",
+                                child.getKey(), child.getValue());
+                    }
+                    load.fillChildren(child.getValue(), child.getValue());
+                }
+            }
+            long rows = load.swap();
+            LOG.info("{}: finished: {} rows, {} pages, {} requests, {} retries, {} s", load.table(), rows,
+                    load.pages(), load.requests(), load.retries(), String.format("%.1f", load.seconds()));
+            record(run, exchange, load, true, null);
+        } finally {
+            load.close();
+        }
+    }
+
+    /** Called by the error handler: the live table stays as it was, and the run goes on with the other tables. */
+    public void failTable(Exchange exchange) {
+        Throwable cause = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Throwable.class);
+        String table = exchange.getProperty("table", String.class);
+        SyncRun run = exchange.getProperty("run", SyncRun.class);
+        TableLoad load = exchange.getProperty("load", TableLoad.class);
+        String message = describe(cause);
+        LOG.error("{}: FAILED: {}", table, message);
+        if (load != null) {
+            load.abort();
+            load.close();
+        }
+        if (run != null && table != null) {
+            record(run, exchange, load, false, message);
+        }
+    }
+
+    private String describe(Throwable cause) {
+        Throwable t = cause;
+        while (t != null) {
+            if (t instanceof SyncException) {
+                return t.getMessage();
+            }
+            if (t instanceof SQLException) {
+                return "database error at " + redact(settings.dbUrl()) + ": " + t.getMessage();
+            }
+            if (t.getCause() == null || t.getCause() == t) {
+                break;
+            }
+            t = t.getCause();
+        }
+        return t == null ? "unknown error" : t.getClass().getSimpleName() + ": " + t.getMessage();
+    }
+
+    private void record(SyncRun run, Exchange exchange, TableLoad load, boolean ok, String error) {
+        OffsetDateTime started = exchange.getProperty("startedAt", OffsetDateTime.class);
+        SyncRun.Result result = new SyncRun.Result(exchange.getProperty("table", String.class), ok,
+                load == null ? 0 : load.rows(), load == null ? 0 : load.pages(), load == null ? 0 : load.requests(),
+                load == null ? 0 : load.retries(), load == null ? 0 : load.seconds(), error,
+                started, OffsetDateTime.now(ZoneOffset.UTC));
+        try {
+            writeHistory(run, result);
+        } catch (SQLException e) {
+            LOG.warn("{}: could not record the run in {}: {}", result.table(), RUNS, e.getMessage());
+        }
+        run.record(result);
+    }
+
+    private void writeHistory(SyncRun run, SyncRun.Result r) throws SQLException {
+        try (Connection c = dataSource.getConnection()) {
+            c.setAutoCommit(true);
+            try (Statement s = c.createStatement()) {
+                s.execute("CREATE TABLE IF NOT EXISTS " + dialect.quote(RUNS) + " ("
+                        + dialect.quote("run_id") + " " + dialect.type(ColumnType.TEXT, true) + " NOT NULL, "
+                        + dialect.quote("table_name") + " " + dialect.type(ColumnType.TEXT, true) + " NOT NULL, "
+                        + dialect.quote("started_at") + " " + dialect.type(ColumnType.TIMESTAMP, false) + ", "
+                        + dialect.quote("finished_at") + " " + dialect.type(ColumnType.TIMESTAMP, false) + ", "
+                        + dialect.quote("status") + " " + dialect.type(ColumnType.TEXT, true) + ", "
+                        + dialect.quote("row_count") + " BIGINT, "
+                        + dialect.quote("page_count") + " BIGINT, "
+                        + dialect.quote("request_count") + " BIGINT, "
+                        + dialect.quote("retry_count") + " BIGINT, "
+                        + dialect.quote("error") + " " + dialect.type(ColumnType.TEXT, false) + ", "
+                        + "PRIMARY KEY (" + dialect.quote("run_id") + ", " + dialect.quote("table_name") + "))");
+            }
+            try (PreparedStatement ps = c.prepareStatement("INSERT INTO " + dialect.quote(RUNS) + " ("
+                    + String.join(", ", dialect.quote("run_id"), dialect.quote("table_name"), dialect.quote("started_at"),
+                    dialect.quote("finished_at"), dialect.quote("status"), dialect.quote("row_count"),
+                    dialect.quote("page_count"), dialect.quote("request_count"), dialect.quote("retry_count"),
+                    dialect.quote("error")) + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
+                ps.setString(1, run.id());
+                ps.setString(2, r.table());
+                ps.setObject(3, r.started());
+                ps.setObject(4, r.finished());
+                ps.setString(5, r.ok() ? "ok" : "failed");
+                ps.setLong(6, r.rows());
+                ps.setLong(7, r.pages());
+                ps.setLong(8, r.requests());
+                ps.setLong(9, r.retries());
+                ps.setString(10, r.error());
+                ps.executeUpdate();
+            }
+        }
+    }
+
+    /** Logs the summary; the body becomes the run. */
+    public SyncRun finishRun(Exchange exchange) {
+        SyncRun run = exchange.getProperty("run", SyncRun.class);
+        LOG.info("sync {} {}:\n{}", run.id(), run.ok() ? "succeeded" : "FAILED", run.summary());
+        return run;
+    }
+
+    /** A JDBC URL fit for a message: any password parameter masked. */
+    public static String redact(String jdbcUrl) {
+        return jdbcUrl.replaceAll("(?i)(password=)[^;&]*", "$1***").replaceAll("//([^/:@]+):[^@/]*@", "//$1:***@");
+    }
+}

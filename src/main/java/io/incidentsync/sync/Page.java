@@ -1,0 +1,206 @@
+package io.incidentsync.sync;
+
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Iterator;
+import java.util.NoSuchElementException;
+
+/**
+ * One answer of a listing, already checked to be the JSON the endpoint promises. Its records are read
+ * one at a time from the buffered body (memory or, for a large unpaged listing, a temporary file), so a
+ * page never becomes one big tree.
+ */
+public final class Page implements Iterable<ObjectNode>, AutoCloseable {
+
+    static final ObjectMapper MAPPER = new ObjectMapper();
+
+    private final Body body;
+    private final String arrayKey;
+    private final String after;
+    private final int size;
+
+    private Page(Body body, String arrayKey, String after, int size) {
+        this.body = body;
+        this.arrayKey = arrayKey;
+        this.after = after;
+        this.size = size;
+    }
+
+    static Page empty(String arrayKey) {
+        return new Page(null, arrayKey, null, 0);
+    }
+
+    /** The cursor for the next page, or null on the last page. */
+    public String after() {
+        return after;
+    }
+
+    public int size() {
+        return size;
+    }
+
+    /**
+     * Reads the whole body once to check its shape: an object whose {@code arrayKey} is an array of
+     * objects. Throws {@link MalformedBodyException} otherwise.
+     */
+    static Page parse(Body body, String arrayKey) throws IOException {
+        String after = null;
+        int count = -1;
+        try (InputStream in = body.open(); JsonParser p = MAPPER.getFactory().createParser(in)) {
+            if (p.nextToken() != JsonToken.START_OBJECT) {
+                throw new MalformedBodyException("the body is not a JSON object");
+            }
+            while (p.nextToken() == JsonToken.FIELD_NAME) {
+                String field = p.currentName();
+                JsonToken value = p.nextToken();
+                if (field.equals(arrayKey)) {
+                    if (value != JsonToken.START_ARRAY) {
+                        throw new MalformedBodyException("'" + arrayKey + "' is not an array");
+                    }
+                    count = 0;
+                    while (p.nextToken() != JsonToken.END_ARRAY) {
+                        if (p.currentToken() != JsonToken.START_OBJECT) {
+                            throw new MalformedBodyException("an element of '" + arrayKey + "' is not an object");
+                        }
+                        p.skipChildren();
+                        count++;
+                    }
+                } else if (field.equals("pagination_meta") && value == JsonToken.START_OBJECT) {
+                    while (p.nextToken() == JsonToken.FIELD_NAME) {
+                        String metaField = p.currentName();
+                        p.nextToken();
+                        if (metaField.equals("after") && p.currentToken() == JsonToken.VALUE_STRING) {
+                            after = p.getText();
+                        } else {
+                            p.skipChildren();
+                        }
+                    }
+                } else {
+                    p.skipChildren();
+                }
+            }
+            if (p.currentToken() != JsonToken.END_OBJECT) {
+                throw new MalformedBodyException("the JSON object is not closed");
+            }
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            throw new MalformedBodyException("invalid JSON: " + e.getOriginalMessage());
+        }
+        if (count < 0) {
+            throw new MalformedBodyException("no '" + arrayKey + "' array in the body");
+        }
+        return new Page(body, arrayKey, after == null || after.isEmpty() ? null : after, count);
+    }
+
+    @Override
+    public Iterator<ObjectNode> iterator() {
+        if (body == null) {
+            return java.util.Collections.emptyIterator();
+        }
+        try {
+            InputStream in = body.open();
+            JsonParser p = MAPPER.getFactory().createParser(in);
+            p.nextToken();
+            while (p.nextToken() == JsonToken.FIELD_NAME) {
+                String field = p.currentName();
+                p.nextToken();
+                if (field.equals(arrayKey)) {
+                    break;
+                }
+                p.skipChildren();
+            }
+            return new Iterator<>() {
+                JsonToken next = p.nextToken();
+
+                @Override
+                public boolean hasNext() {
+                    if (next != JsonToken.START_OBJECT) {
+                        closeQuietly();
+                        return false;
+                    }
+                    return true;
+                }
+
+                @Override
+                public ObjectNode next() {
+                    if (!hasNext()) {
+                        throw new NoSuchElementException();
+                    }
+                    try {
+                        ObjectNode node = MAPPER.readTree(p);
+                        next = p.nextToken();
+                        return node;
+                    } catch (IOException e) {
+                        throw new UncheckedIOException(e);
+                    }
+                }
+
+                private void closeQuietly() {
+                    try {
+                        p.close();
+                    } catch (IOException ignored) {
+                        // reading is over; nothing was lost
+                    }
+                }
+            };
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    @Override
+    public void close() {
+        if (body != null) {
+            body.delete();
+        }
+    }
+
+    /** A response body held in memory, or in a temporary file once it grows past a limit. */
+    static final class Body {
+        private final byte[] bytes;
+        private final Path file;
+
+        Body(byte[] bytes, Path file) {
+            this.bytes = bytes;
+            this.file = file;
+        }
+
+        InputStream open() throws IOException {
+            return bytes != null ? new java.io.ByteArrayInputStream(bytes) : Files.newInputStream(file);
+        }
+
+        /** The first bytes, for an error message about a body that is not what it should be. */
+        String head(int max) {
+            try (InputStream in = open()) {
+                byte[] head = in.readNBytes(max);
+                return new String(head, java.nio.charset.StandardCharsets.UTF_8).replaceAll("\\s+", " ");
+            } catch (IOException e) {
+                return "";
+            }
+        }
+
+        void delete() {
+            if (file != null) {
+                try {
+                    Files.deleteIfExists(file);
+                } catch (IOException ignored) {
+                    // a leftover temporary file is harmless
+                }
+            }
+        }
+    }
+
+    /** A body that is not the JSON the endpoint promises: cut off, or a proxy's HTML page. */
+    static final class MalformedBodyException extends IOException {
+        MalformedBodyException(String message) {
+            super(message);
+        }
+    }
+}

@@ -1,0 +1,185 @@
+package io.incidentsync.sync;
+
+import java.net.URI;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.function.Function;
+
+/**
+ * The product's configuration keys, their defaults and their checks. Values come from a lookup
+ * (Camel's properties, which read {@code application.properties} and let the environment variable
+ * named after each key override it); {@link #validate()} reports every problem before a table is touched.
+ */
+public final class Settings {
+
+    /** Every key, in the order the README documents them, with its default (null: no default). */
+    public static final Map<String, String> DEFAULTS = new LinkedHashMap<>();
+
+    static {
+        DEFAULTS.put("incident.api.url", "https://api.incident.io");
+        DEFAULTS.put("incident.api.key", null);
+        DEFAULTS.put("incident.db.url", "jdbc:h2:file:./data/incident");
+        DEFAULTS.put("incident.db.user", "");
+        DEFAULTS.put("incident.db.password", "");
+        DEFAULTS.put("incident.streams", String.join(",", Streams.ALL));
+        DEFAULTS.put("incident.schedule", "0 0 * * * ?");
+        DEFAULTS.put("incident.sync.concurrency", "4");
+        DEFAULTS.put("incident.http.max-attempts", "8");
+        DEFAULTS.put("incident.http.max-wait-seconds", "120");
+        DEFAULTS.put("incident.http.initial-backoff-millis", "500");
+        DEFAULTS.put("incident.http.connect-timeout-seconds", "10");
+        DEFAULTS.put("incident.http.read-timeout-seconds", "60");
+        DEFAULTS.put("incident.rate.per-minute", "1200");
+        DEFAULTS.put("incident.rate.incidents-per-minute", "60");
+    }
+
+    private final Function<String, String> lookup;
+
+    public Settings(Function<String, String> lookup) {
+        this.lookup = lookup;
+    }
+
+    /** The environment variable that overrides a key: upper case, dots and dashes as underscores. */
+    public static String envName(String key) {
+        return key.toUpperCase(Locale.ROOT).replace('.', '_').replace('-', '_');
+    }
+
+    public String get(String key) {
+        String value = lookup.apply(key);
+        if (value == null || value.isBlank()) {
+            value = DEFAULTS.get(key);
+        }
+        return value == null ? null : value.trim();
+    }
+
+    public String apiUrl() {
+        String url = get("incident.api.url");
+        return url.endsWith("/") ? url.substring(0, url.length() - 1) : url;
+    }
+
+    public String apiKey() {
+        return get("incident.api.key");
+    }
+
+    public String dbUrl() {
+        return get("incident.db.url");
+    }
+
+    public String dbUser() {
+        return get("incident.db.user");
+    }
+
+    public String dbPassword() {
+        return get("incident.db.password");
+    }
+
+    public List<String> streams() {
+        List<String> out = new ArrayList<>();
+        for (String s : get("incident.streams").split(",")) {
+            if (!s.isBlank()) {
+                out.add(s.trim());
+            }
+        }
+        return out;
+    }
+
+    public int concurrency() {
+        return intValue("incident.sync.concurrency");
+    }
+
+    public int maxAttempts() {
+        return intValue("incident.http.max-attempts");
+    }
+
+    public long maxWaitMillis() {
+        return intValue("incident.http.max-wait-seconds") * 1000L;
+    }
+
+    public long initialBackoffMillis() {
+        return intValue("incident.http.initial-backoff-millis");
+    }
+
+    public int connectTimeoutSeconds() {
+        return intValue("incident.http.connect-timeout-seconds");
+    }
+
+    public int readTimeoutSeconds() {
+        return intValue("incident.http.read-timeout-seconds");
+    }
+
+    public double ratePerMinute() {
+        return Double.parseDouble(get("incident.rate.per-minute"));
+    }
+
+    public double incidentsRatePerMinute() {
+        return Double.parseDouble(get("incident.rate.incidents-per-minute"));
+    }
+
+    private int intValue(String key) {
+        return Integer.parseInt(get(key));
+    }
+
+    /**
+     * Every configuration problem, each as one line that names the cause and the fix. Empty when
+     * the configuration can run. Never includes the API key or the database password.
+     */
+    public List<String> validate() {
+        List<String> problems = new ArrayList<>();
+        String key = apiKey();
+        if (key == null || key.isBlank()) {
+            problems.add("no API key: set INCIDENT_API_KEY (or incident.api.key in application.properties) "
+                    + "to a key made at https://app.incident.io/settings/api-keys");
+        }
+        String url = get("incident.api.url");
+        try {
+            URI uri = new URI(url);
+            if (uri.getScheme() == null || !(uri.getScheme().equals("http") || uri.getScheme().equals("https"))
+                    || uri.getHost() == null) {
+                throw new IllegalArgumentException();
+            }
+        } catch (Exception e) {
+            problems.add("malformed API URL '" + url + "' in incident.api.url (INCIDENT_API_URL): "
+                    + "give an http(s) URL such as https://api.incident.io");
+        }
+        String db = dbUrl();
+        if (!db.startsWith("jdbc:")) {
+            problems.add("malformed database URL in incident.db.url (INCIDENT_DB_URL): it must start with jdbc:, "
+                    + "e.g. jdbc:h2:file:./data/incident or jdbc:postgresql://host:5432/db");
+        }
+        List<String> unknown = new ArrayList<>(streams());
+        unknown.removeAll(Streams.ALL);
+        if (!unknown.isEmpty()) {
+            problems.add("unknown stream name(s) " + unknown + " in incident.streams (INCIDENT_STREAMS): "
+                    + "choose from " + String.join(",", Streams.ALL));
+        }
+        if (streams().isEmpty()) {
+            problems.add("no stream enabled: incident.streams (INCIDENT_STREAMS) is empty; "
+                    + "leave it unset for all twelve tables");
+        }
+        for (String k : Arrays.asList("incident.sync.concurrency", "incident.http.max-attempts",
+                "incident.http.max-wait-seconds", "incident.http.initial-backoff-millis",
+                "incident.http.connect-timeout-seconds", "incident.http.read-timeout-seconds")) {
+            try {
+                if (intValue(k) < 1) {
+                    throw new NumberFormatException();
+                }
+            } catch (NumberFormatException e) {
+                problems.add("'" + get(k) + "' is not a positive whole number for " + k + " (" + envName(k) + ")");
+            }
+        }
+        for (String k : Arrays.asList("incident.rate.per-minute", "incident.rate.incidents-per-minute")) {
+            try {
+                if (Double.parseDouble(get(k)) <= 0) {
+                    throw new NumberFormatException();
+                }
+            } catch (NumberFormatException e) {
+                problems.add("'" + get(k) + "' is not a positive number for " + k + " (" + envName(k) + ")");
+            }
+        }
+        return problems;
+    }
+}

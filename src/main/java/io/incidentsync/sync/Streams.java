@@ -1,0 +1,25 @@
+package io.incidentsync.sync;
+
+import java.util.List;
+import java.util.Map;
+
+/** The twelve tables and how incidents embed two of them. The listings themselves are described in routes/streams.camel.yaml. */
+public final class Streams {
+
+    /**
+     * Every table, in the order a run starts them: the listings that feed the {@code incidents.updates}
+     * and {@code incidents.actions} columns go first, so incidents never waits on a listing still queued.
+     */
+    public static final List<String> ALL = List.of(
+            "incident_updates", "actions", "incidents", "follow_ups", "users", "custom_field_options",
+            "custom_fields", "incident_roles", "incident_statuses", "incident_timestamps", "incident_types",
+            "severities");
+
+    /** Child table to the {@code incidents} column that holds each incident's records of it as a JSON array. */
+    public static final Map<String, String> INCIDENT_CHILDREN = Map.of(
+            "incident_updates", "updates",
+            "actions", "actions");
+
+    private Streams() {
+    }
+}

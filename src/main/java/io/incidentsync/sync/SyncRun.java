@@ -1,0 +1,96 @@
+package io.incidentsync.sync;
+
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+
+/** One sync of the enabled tables: when it started, and how each table ended. */
+public final class SyncRun {
+
+    /** How one table's sync ended. */
+    public record Result(String table, boolean ok, long rows, long pages, long requests, long retries,
+                         double seconds, String error, OffsetDateTime started, OffsetDateTime finished) {
+    }
+
+    private final String id = UUID.randomUUID().toString();
+    private final OffsetDateTime startedAt = OffsetDateTime.now(ZoneOffset.UTC).truncatedTo(ChronoUnit.MICROS);
+    private final List<String> tables;
+    private final Map<String, CompletableFuture<Boolean>> done = new LinkedHashMap<>();
+    private final Map<String, Result> results = new ConcurrentHashMap<>();
+
+    SyncRun(List<String> tables) {
+        this.tables = List.copyOf(tables);
+        tables.forEach(t -> done.put(t, new CompletableFuture<>()));
+    }
+
+    public String id() {
+        return id;
+    }
+
+    /** The UTC time this sync started: every row's {@code _sdc_extracted_at}. */
+    public OffsetDateTime startedAt() {
+        return startedAt;
+    }
+
+    public List<String> tables() {
+        return tables;
+    }
+
+    void record(Result result) {
+        results.put(result.table(), result);
+        done.get(result.table()).complete(result.ok());
+    }
+
+    /** Waits for a table of this run to end; true when it succeeded, null when it is not part of the run. */
+    Boolean await(String table) throws InterruptedException {
+        CompletableFuture<Boolean> future = done.get(table);
+        if (future == null) {
+            return null;
+        }
+        try {
+            return future.get();
+        } catch (java.util.concurrent.ExecutionException e) {
+            return false;
+        }
+    }
+
+    /** Results in the order the tables were enabled. */
+    public List<Result> results() {
+        List<Result> out = new ArrayList<>();
+        for (String t : tables) {
+            Result r = results.get(t);
+            if (r != null) {
+                out.add(r);
+            }
+        }
+        return out;
+    }
+
+    public boolean ok() {
+        return results().size() == tables.size() && results().stream().allMatch(Result::ok);
+    }
+
+    /** The summary table printed at the end of every sync. */
+    public String summary() {
+        StringBuilder out = new StringBuilder();
+        out.append(String.format("%-22s %-7s %9s %7s %9s %8s %9s%n", "table", "status", "rows", "pages", "requests", "retries", "seconds"));
+        long rows = 0;
+        long requests = 0;
+        for (Result r : results()) {
+            out.append(String.format("%-22s %-7s %9d %7d %9d %8d %9.1f%n", r.table(), r.ok() ? "ok" : "FAILED",
+                    r.rows(), r.pages(), r.requests(), r.retries(), r.seconds()));
+            rows += r.rows();
+            requests += r.requests();
+        }
+        double seconds = (System.currentTimeMillis() - startedAt.toInstant().toEpochMilli()) / 1000.0;
+        out.append(String.format("%-22s %-7s %9d %7s %9d %8s %9.1f", "total", ok() ? "ok" : "FAILED", rows, "", requests, "", seconds));
+        return out.toString();
+    }
+}

@@ -1,0 +1,126 @@
+package io.incidentsync;
+
+import io.incidentsync.sync.SyncRun;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** Full-table replication never shows a half-written table, and a failed sync keeps yesterday's rows. */
+class AtomicSwapTest {
+
+    SyncHarness h;
+
+    @BeforeEach
+    void start() throws Exception {
+        // 1,000 incidents: four pages of incidents at 250 a page
+        h = SyncHarness.start(1000);
+    }
+
+    @AfterEach
+    void stop() throws Exception {
+        h.close();
+    }
+
+    @Test
+    void aServerErrorOnAMiddlePageOfIncidentsLeavesYesterdaysIncidentsInPlace() throws Exception {
+        assertEquals(0, h.syncCommand(h.overrides(SyncHarness.PRIVATE_KEY)), h.lastErr);
+        Map<String, Map<String, Object>> before = h.rows("incidents", "id");
+        Map<String, Map<String, Object>> usersBefore = h.rows("users", "id");
+        assertEquals(h.simulator.oracle().records("incidents", true).size(), before.size());
+
+        // page 3 of 4 answers 500 on every attempt
+        h.simulator.faults().statusBurst("/v2/incidents", 3, 1000, 500);
+        int code = h.syncCommand(h.overrides(SyncHarness.PRIVATE_KEY));
+
+        assertEquals(1, code, "a failed table exits 1");
+        assertTrue(h.lastErr.lines().anyMatch(l -> l.startsWith("incidents: ") && l.contains("HTTP 500")), h.lastErr);
+        assertEquals(1, h.lastErr.lines().filter(l -> l.startsWith("incidents: ")).count(), "one line for the failure");
+        assertEquals(before, h.rows("incidents", "id"), "the incidents table is exactly the first sync's");
+        Map<String, Map<String, Object>> usersAfter = h.rows("users", "id");
+        assertEquals(usersBefore.keySet(), usersAfter.keySet());
+        Object firstUser = usersBefore.keySet().iterator().next();
+        assertNotEquals(usersBefore.get(firstUser).get("_sdc_extracted_at"), usersAfter.get(firstUser).get("_sdc_extracted_at"),
+                "the other tables were synced again");
+        assertEquals(0, h.count("SELECT COUNT(*) FROM INFORMATION_SCHEMA.TABLES WHERE TABLE_NAME LIKE '\\_SDC\\_STAGE\\_%' ESCAPE '\\'"),
+                "no staging table is left behind");
+    }
+
+    @Test
+    void readersDuringASyncSeeThePreviousCompleteTable() throws Exception {
+        assertTrue(h.sync(SyncHarness.PRIVATE_KEY).ok());
+        Map<String, Map<String, Object>> before = h.rows("incidents", "id");
+        // a new incident appears, and the last page of the second sync is slow to come
+        h.simulator.faults().addRecordAfterPage("/v2/incidents", 1);
+        h.simulator.faults().slow("/v2/incidents", 4, 2500);
+        ExecutorService pool = Executors.newSingleThreadExecutor();
+        Future<SyncRun> second = pool.submit(() -> h.sync(SyncHarness.PRIVATE_KEY));
+        List<Long> seen = new ArrayList<>();
+        try (Connection c = h.connect()) {
+            while (!second.isDone()) {
+                try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery("SELECT COUNT(*) FROM incidents")) {
+                    rs.next();
+                    seen.add(rs.getLong(1));
+                }
+                Thread.sleep(20);
+            }
+        }
+        pool.shutdown();
+        assertTrue(second.get().ok(), second.get().summary());
+        long after = h.count("SELECT COUNT(*) FROM incidents");
+        assertEquals(before.size() + 1, after, "the new incident arrived");
+        assertTrue(seen.size() > 20, "readers looked during the sync");
+        assertTrue(seen.stream().allMatch(n -> n == before.size() || n == after),
+                "readers saw only the old or the new complete table: " + seen.stream().distinct().toList());
+        assertTrue(seen.stream().filter(n -> n == before.size()).count() > 10, "readers saw the old table while the sync ran");
+    }
+
+    @Test
+    void aRecordWithANewFieldLandsInANewColumn() throws Exception {
+        h.simulator.faults().unknownField("incidents", "blast_radius", "three regions");
+        h.simulator.faults().unknownField("incidents", "impact", Map.of("customers", 42, "note", "estimated"));
+        assertTrue(h.sync(SyncHarness.PRIVATE_KEY).ok());
+        assertEquals(h.count("SELECT COUNT(*) FROM incidents"),
+                h.count("SELECT COUNT(*) FROM incidents WHERE blast_radius = 'three regions'"));
+        assertEquals(h.count("SELECT COUNT(*) FROM incidents"),
+                h.count("SELECT COUNT(*) FROM incidents WHERE impact__customers = 42 AND impact__note = 'estimated'"));
+        OracleComparison.assertTableEquals(h, "incidents", true);
+    }
+
+    @Test
+    void aMissingKeyExitsTwoAndTouchesNoTable() throws Exception {
+        Map<String, String> settings = h.overrides("");
+        settings.put("incident.api.key", "");
+        assertEquals(0, h.simulator.totalRequests());
+        int code = h.syncCommand(settings);
+        assertEquals(2, code);
+        assertTrue(h.lastErr.contains("no API key") && h.lastErr.contains("INCIDENT_API_KEY"), h.lastErr);
+        assertEquals(0, h.simulator.totalRequests(), "no request was made");
+        assertFalse(java.nio.file.Files.exists(h.dir.resolve("db.mv.db")), "no database file was created");
+    }
+
+    @Test
+    void anUnknownStreamNameExitsTwoBeforeAnyTableIsTouched() throws Exception {
+        assertTrue(h.sync(SyncHarness.PRIVATE_KEY).ok());
+        Map<String, Map<String, Object>> before = h.rows("severities", "id");
+        Map<String, String> settings = h.overrides(SyncHarness.PRIVATE_KEY);
+        settings.put("incident.streams", "severities,incidentz");
+        assertEquals(2, h.syncCommand(settings));
+        assertTrue(h.lastErr.contains("incidentz"), h.lastErr);
+        assertEquals(before, h.rows("severities", "id"));
+    }
+}

@@ -1,0 +1,183 @@
+package io.incidentsync;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+
+import java.sql.SQLException;
+import java.time.OffsetDateTime;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
+
+/**
+ * Compares a synced database with the simulator's oracle, table by table: the same primary keys, and
+ * every field of every record in its column (nested objects under double-underscore names, arrays as
+ * JSON, timestamps as instants), written out here independently of the product's flattening code.
+ */
+final class OracleComparison {
+
+    static final ObjectMapper MAPPER = new ObjectMapper();
+    static final Map<String, String[]> KEYS = new LinkedHashMap<>();
+
+    static {
+        KEYS.put("incidents", new String[] {"id"});
+        KEYS.put("actions", new String[] {"id", "incident_id"});
+        KEYS.put("custom_field_options", new String[] {"id", "custom_field_id"});
+        KEYS.put("custom_fields", new String[] {"id"});
+        KEYS.put("follow_ups", new String[] {"id", "incident_id"});
+        KEYS.put("incident_roles", new String[] {"id"});
+        KEYS.put("incident_statuses", new String[] {"id"});
+        KEYS.put("incident_timestamps", new String[] {"id"});
+        KEYS.put("incident_types", new String[] {"id"});
+        KEYS.put("incident_updates", new String[] {"id", "incident_id"});
+        KEYS.put("severities", new String[] {"id"});
+        KEYS.put("users", new String[] {"id"});
+    }
+
+    private OracleComparison() {
+    }
+
+    static String key(JsonNode record, String[] key) {
+        List<String> parts = new ArrayList<>();
+        for (String k : key) {
+            parts.add(record.path(k).asText());
+        }
+        return String.join("|", parts);
+    }
+
+    /** Asserts the table equals the oracle's records; returns the number of values compared. */
+    static long assertTableEquals(SyncHarness h, String table, boolean privateScope) throws Exception {
+        String[] key = KEYS.get(table);
+        List<ObjectNode> expected = h.simulator.oracle().records(table, privateScope);
+        Map<String, Map<String, Object>> rows = h.rows(table, key);
+        Set<String> expectedKeys = new TreeSet<>();
+        expected.forEach(r -> expectedKeys.add(key(r, key)));
+        assertEquals(expectedKeys, new TreeSet<>(rows.keySet()), table + ": primary keys differ from the oracle");
+        assertEquals(expected.size(), rows.size(), table + ": a record is missing or repeated");
+        long compared = 0;
+        for (ObjectNode record : expected) {
+            Map<String, Object> row = rows.get(key(record, key));
+            Map<String, JsonNode> columns = new LinkedHashMap<>();
+            flatten(record, "", columns);
+            for (Map.Entry<String, JsonNode> c : columns.entrySet()) {
+                assertTrue(row.containsKey(c.getKey()), table + ": no column " + c.getKey());
+                assertValue(table + "." + c.getKey() + " of " + key(record, key), c.getValue(), row.get(c.getKey()));
+                compared++;
+            }
+            for (Map.Entry<String, Object> cell : row.entrySet()) {
+                String column = cell.getKey();
+                if (!columns.containsKey(column) && !column.equals("_sdc_extracted_at")
+                        && !(table.equals("incidents") && (column.equals("updates") || column.equals("actions")))
+                        && cell.getValue() != null) {
+                    fail(table + "." + column + " of " + key(record, key) + " holds " + cell.getValue()
+                            + " but the record has no such field");
+                }
+            }
+            assertTrue(row.get("_sdc_extracted_at") != null, table + ": _sdc_extracted_at is empty");
+        }
+        return compared;
+    }
+
+    /** incidents.updates and incidents.actions hold each incident's records of those listings, in listing order. */
+    static void assertIncidentChildren(SyncHarness h, boolean privateScope) throws SQLException {
+        Map<String, Map<String, Object>> incidents = h.rows("incidents", "id");
+        for (String[] child : new String[][] {{"incident_updates", "updates"}, {"actions", "actions"}}) {
+            Map<String, List<JsonNode>> byIncident = new HashMap<>();
+            for (ObjectNode r : h.simulator.oracle().records(child[0], privateScope)) {
+                byIncident.computeIfAbsent(r.path("incident_id").asText(), k -> new ArrayList<>()).add(r);
+            }
+            int nonEmpty = 0;
+            for (Map.Entry<String, Map<String, Object>> incident : incidents.entrySet()) {
+                JsonNode stored = parse(incident.getValue().get(child[1]));
+                List<JsonNode> want = byIncident.getOrDefault(incident.getKey(), List.of());
+                want.sort((a, b) -> a.path("id").asText().compareTo(b.path("id").asText()));
+                assertJsonEquals("incidents." + child[1] + " of " + incident.getKey(), MAPPER.valueToTree(want), stored);
+                nonEmpty += want.isEmpty() ? 0 : 1;
+            }
+            assertTrue(nonEmpty > 0, "no incident has any " + child[0] + ": the comparison proves nothing");
+        }
+    }
+
+    static void flatten(JsonNode object, String prefix, Map<String, JsonNode> out) {
+        for (Iterator<Map.Entry<String, JsonNode>> it = object.fields(); it.hasNext(); ) {
+            Map.Entry<String, JsonNode> f = it.next();
+            String name = prefix + f.getKey();
+            if (f.getValue().isObject()) {
+                flatten(f.getValue(), name + "__", out);
+            } else {
+                out.put(name, f.getValue());
+            }
+        }
+    }
+
+    /** Equal as JSON text says (the oracle may hold a long where parsed text holds an int). */
+    static void assertJsonEquals(String where, JsonNode want, JsonNode got) {
+        JsonNode normal = parse(want.toString());
+        if (!normal.equals(got)) {
+            fail(where + ": " + difference(normal, got, ""));
+        }
+    }
+
+    /** The first place two JSON values differ, so a failure message stays readable. */
+    static String difference(JsonNode want, JsonNode got, String path) {
+        if (want.getNodeType() != got.getNodeType() || want.size() != got.size()) {
+            return "at '" + path + "' expected " + abbreviate(want) + " but was " + abbreviate(got);
+        }
+        if (want.isObject()) {
+            for (Iterator<String> it = want.fieldNames(); it.hasNext(); ) {
+                String f = it.next();
+                if (!want.get(f).equals(got.get(f))) {
+                    return got.has(f) ? difference(want.get(f), got.get(f), path + "." + f) : "at '" + path + "." + f + "' missing";
+                }
+            }
+        } else if (want.isArray()) {
+            for (int i = 0; i < want.size(); i++) {
+                if (!want.get(i).equals(got.get(i))) {
+                    return difference(want.get(i), got.get(i), path + "[" + i + "]");
+                }
+            }
+        }
+        return "at '" + path + "' expected " + abbreviate(want) + " but was " + abbreviate(got);
+    }
+
+    private static String abbreviate(JsonNode node) {
+        String text = node.toString();
+        return text.length() > 200 ? text.substring(0, 200) + "..." : text;
+    }
+
+    static JsonNode parse(Object text) {
+        try {
+            return MAPPER.readTree(String.valueOf(text));
+        } catch (Exception e) {
+            throw new AssertionError("not JSON: " + text, e);
+        }
+    }
+
+    static void assertValue(String where, JsonNode want, Object got) {
+        if (want.isNull()) {
+            assertEquals(null, got, where);
+        } else if (want.isArray()) {
+            assertJsonEquals(where, want, parse(got));
+        } else if (want.isBoolean()) {
+            assertEquals(want.asBoolean(), got, where);
+        } else if (want.isIntegralNumber()) {
+            assertEquals(want.asLong(), ((Number) got).longValue(), where);
+        } else if (want.isNumber()) {
+            assertEquals(want.asDouble(), ((Number) got).doubleValue(), 1e-9, where);
+        } else if (got instanceof OffsetDateTime) {
+            assertEquals(OffsetDateTime.parse(want.asText()).toInstant(), ((OffsetDateTime) got).toInstant(), where);
+        } else {
+            assertEquals(want.asText(), String.valueOf(got), where);
+        }
+    }
+}

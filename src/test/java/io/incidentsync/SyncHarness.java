@@ -1,0 +1,130 @@
+package io.incidentsync;
+
+import io.incidentsync.simulator.Simulator;
+import io.incidentsync.simulator.SimulatorConfig;
+import io.incidentsync.sync.SyncRun;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.ResultSetMetaData;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/** A simulator, a fresh H2 file database, and syncs between them through the real routes. */
+final class SyncHarness implements AutoCloseable {
+
+    static final String PRIVATE_KEY = "test-key-with-private-scope";
+    static final String PUBLIC_KEY = "test-key-without-private-scope";
+    static final int TIME_SCALE = 60;
+
+    final Simulator simulator;
+    final Path dir;
+    final String dbUrl;
+    final Map<String, String> settings = new HashMap<>();
+    String lastOut = "";
+    String lastErr = "";
+
+    private SyncHarness(Simulator simulator, Path dir, String dbUrl) {
+        this.simulator = simulator;
+        this.dir = dir;
+        this.dbUrl = dbUrl;
+    }
+
+    static SyncHarness start(int incidents) throws IOException {
+        return start(new SimulatorConfig().seed(1).incidents(incidents));
+    }
+
+    static SyncHarness start(SimulatorConfig config) throws IOException {
+        config.addKey(PRIVATE_KEY, true).addKey(PUBLIC_KEY, false).timeScale(TIME_SCALE);
+        Path dir = Files.createTempDirectory("incident-sync-test");
+        return new SyncHarness(Simulator.start(config, 0), dir, "jdbc:h2:file:" + dir.resolve("db").toAbsolutePath());
+    }
+
+    /** Settings for a sync with this key: the simulator's limits on our side too, and quick retries. */
+    Map<String, String> overrides(String key) {
+        Map<String, String> o = new HashMap<>();
+        o.put("incident.api.url", simulator.baseUrl());
+        o.put("incident.api.key", key);
+        o.put("incident.db.url", dbUrl);
+        o.put("incident.rate.per-minute", Integer.toString(1200 * TIME_SCALE));
+        o.put("incident.rate.incidents-per-minute", Integer.toString(60 * TIME_SCALE));
+        o.put("incident.http.initial-backoff-millis", "20");
+        o.put("incident.http.max-attempts", "4");
+        o.put("incident.http.read-timeout-seconds", "5");
+        o.putAll(settings);
+        return o;
+    }
+
+    SyncRun sync(String key) throws Exception {
+        return new Application(overrides(key)).syncOnce();
+    }
+
+    /** Runs the `sync` command as the jar would and returns its exit code; output in lastOut/lastErr. */
+    int syncCommand(Map<String, String> overrides) throws Exception {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        int code = Cli.sync(new Application(overrides), new PrintStream(out, true, StandardCharsets.UTF_8),
+                new PrintStream(err, true, StandardCharsets.UTF_8));
+        lastOut = out.toString(StandardCharsets.UTF_8);
+        lastErr = err.toString(StandardCharsets.UTF_8);
+        return code;
+    }
+
+    Connection connect() throws SQLException {
+        return DriverManager.getConnection(dbUrl);
+    }
+
+    /** Every row of a table, keyed by its primary key text ("id" or "id|incident_id"), columns lower-cased. */
+    Map<String, Map<String, Object>> rows(String table, String... key) throws SQLException {
+        Map<String, Map<String, Object>> out = new LinkedHashMap<>();
+        try (Connection c = connect(); Statement s = c.createStatement();
+             ResultSet rs = s.executeQuery("SELECT * FROM " + table)) {
+            ResultSetMetaData meta = rs.getMetaData();
+            while (rs.next()) {
+                Map<String, Object> row = new HashMap<>();
+                for (int i = 1; i <= meta.getColumnCount(); i++) {
+                    Object value = rs.getObject(i);
+                    if (value instanceof java.sql.Clob) {
+                        java.sql.Clob clob = (java.sql.Clob) value;
+                        value = clob.getSubString(1, (int) clob.length());
+                    }
+                    row.put(meta.getColumnLabel(i).toLowerCase(Locale.ROOT), value);
+                }
+                List<String> parts = new ArrayList<>();
+                for (String k : key) {
+                    parts.add(String.valueOf(row.get(k)));
+                }
+                out.put(String.join("|", parts), row);
+            }
+        }
+        return out;
+    }
+
+    long count(String sql) throws SQLException {
+        try (Connection c = connect(); Statement s = c.createStatement(); ResultSet rs = s.executeQuery(sql)) {
+            rs.next();
+            return rs.getLong(1);
+        }
+    }
+
+    @Override
+    public void close() throws IOException {
+        simulator.close();
+        try (var files = Files.walk(dir)) {
+            files.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        }
+    }
+}
