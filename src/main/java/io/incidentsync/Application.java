@@ -17,7 +17,8 @@ import java.util.Properties;
 
 /**
  * Boots the routes with Camel Main for the command line. Configuration is read once, in this order
- * (later wins): the jar's application.properties, ./application.properties, the environment
+ * (later wins): the jar's application.properties (packaged as incident-io-sync/application.properties),
+ * ./application.properties, the environment
  * variables named after the keys, Java system properties, then values the caller sets (tests, demo).
  * Camel then sees exactly the values that were checked.
  */
@@ -25,6 +26,8 @@ public final class Application {
 
     /** Where edited or added route files are read from instead of the jar's own, when set. */
     public static final String ROUTES_DIR = "incident.routes.dir";
+    /** The jar's own defaults, kept off the classpath root so an embedding application's file wins there. */
+    static final String PACKAGED = "/incident-io-sync/application.properties";
 
     private final Map<String, String> values;
 
@@ -38,7 +41,7 @@ public final class Application {
 
     static Map<String, String> resolve(Map<String, String> overrides) {
         Properties props = new Properties();
-        try (InputStream in = Application.class.getResourceAsStream("/application.properties")) {
+        try (InputStream in = Application.class.getResourceAsStream(PACKAGED)) {
             if (in != null) {
                 props.load(in);
             }
@@ -77,6 +80,8 @@ public final class Application {
     /** A Camel Main with the routes and beans; the Quartz trigger runs only when {@code scheduled}. */
     public Main main(boolean scheduled) {
         Main main = new Main();
+        main.setDefaultPropertyPlaceholderLocation("classpath:" + PACKAGED.substring(1)
+                + ",file:application.properties;optional=true");
         values.forEach(main::addOverrideProperty);
         main.addOverrideProperty("incident.schedule.enabled", Boolean.toString(scheduled));
         String dir = values.get(ROUTES_DIR);

@@ -25,15 +25,22 @@ class AtomicSwapTest {
 
     SyncHarness h;
 
+    /** The harness whose database these tests check; the PostgreSQL variant overrides it. */
+    SyncHarness harness(int incidents) throws Exception {
+        return SyncHarness.start(incidents);
+    }
+
     @BeforeEach
     void start() throws Exception {
         // 1,000 incidents: four pages of incidents at 250 a page
-        h = SyncHarness.start(1000);
+        h = harness(1000);
     }
 
     @AfterEach
     void stop() throws Exception {
-        h.close();
+        if (h != null) {
+            h.close();
+        }
     }
 
     @Test
@@ -56,8 +63,7 @@ class AtomicSwapTest {
         Object firstUser = usersBefore.keySet().iterator().next();
         assertNotEquals(usersBefore.get(firstUser).get("_sdc_extracted_at"), usersAfter.get(firstUser).get("_sdc_extracted_at"),
                 "the other tables were synced again");
-        assertEquals(0, h.count("SELECT COUNT(*) FROM INFORMATION_SCHEMA.TABLES WHERE TABLE_NAME LIKE '\\_SDC\\_STAGE\\_%' ESCAPE '\\'"),
-                "no staging table is left behind");
+        assertTrue(h.tables().stream().noneMatch(t -> t.startsWith("_sdc_stage_")), "no staging table is left behind");
     }
 
     @Test
@@ -110,7 +116,11 @@ class AtomicSwapTest {
         assertEquals(2, code);
         assertTrue(h.lastErr.contains("no API key") && h.lastErr.contains("INCIDENT_API_KEY"), h.lastErr);
         assertEquals(0, h.simulator.totalRequests(), "no request was made");
-        assertFalse(java.nio.file.Files.exists(h.dir.resolve("db.mv.db")), "no database file was created");
+        if (h.dbUrl.startsWith("jdbc:h2:")) {
+            assertFalse(java.nio.file.Files.exists(h.dir.resolve("db.mv.db")), "no database file was created");
+        } else {
+            assertTrue(h.tables().isEmpty(), "no table was created: " + h.tables());
+        }
     }
 
     @Test

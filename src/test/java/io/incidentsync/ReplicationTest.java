@@ -6,6 +6,7 @@ import io.incidentsync.sync.SyncRun;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
 
 import java.time.OffsetDateTime;
 import java.util.Map;
@@ -14,18 +15,26 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** A complete sync of every table into H2 equals the simulator's oracle, for keys with and without the private scope. */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class ReplicationTest {
 
-    static SyncHarness h;
+    SyncHarness h;
+
+    /** The harness whose database these tests check; the PostgreSQL variant overrides it. */
+    SyncHarness harness(int incidents) throws Exception {
+        return SyncHarness.start(incidents);
+    }
 
     @BeforeAll
-    static void start() throws Exception {
-        h = SyncHarness.start(300);
+    void start() throws Exception {
+        h = harness(300);
     }
 
     @AfterAll
-    static void stop() throws Exception {
-        h.close();
+    void stop() throws Exception {
+        if (h != null) {
+            h.close();
+        }
     }
 
     @Test

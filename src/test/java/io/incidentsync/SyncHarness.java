@@ -32,7 +32,7 @@ final class SyncHarness implements AutoCloseable {
 
     final Simulator simulator;
     final Path dir;
-    final String dbUrl;
+    String dbUrl;
     final Map<String, String> settings = new HashMap<>();
     String lastOut = "";
     String lastErr = "";
@@ -43,12 +43,39 @@ final class SyncHarness implements AutoCloseable {
         this.dbUrl = dbUrl;
     }
 
+    /** Points the syncs at a fresh schema of the test PostgreSQL server instead of the H2 file. */
+    SyncHarness onPostgres() throws SQLException {
+        dbUrl = TestPostgres.freshSchemaUrl();
+        return this;
+    }
+
+    /** The tables of the destination, lower-cased. */
+    List<String> tables() throws SQLException {
+        List<String> out = new ArrayList<>();
+        try (Connection c = connect(); ResultSet rs = c.getMetaData().getTables(null, c.getSchema(), "%", new String[] {"TABLE"})) {
+            while (rs.next()) {
+                out.add(rs.getString("TABLE_NAME").toLowerCase(Locale.ROOT));
+            }
+        }
+        return out;
+    }
+
     static SyncHarness start(int incidents) throws IOException {
         return start(new SimulatorConfig().seed(1).incidents(incidents));
     }
 
     static SyncHarness start(SimulatorConfig config) throws IOException {
         config.addKey(PRIVATE_KEY, true).addKey(PUBLIC_KEY, false).timeScale(TIME_SCALE);
+        Path dir = Files.createTempDirectory("incident-sync-test");
+        return new SyncHarness(Simulator.start(config, 0), dir, "jdbc:h2:file:" + dir.resolve("db").toAbsolutePath());
+    }
+
+    /**
+     * Like {@link #start(SimulatorConfig)}, but the simulator keeps the config's own clock, so a bucket's size and
+     * its refill are the same on both sides (on the scaled clock ours would hold sixty times the simulator's).
+     */
+    static SyncHarness startOnConfigClock(SimulatorConfig config) throws IOException {
+        config.addKey(PRIVATE_KEY, true).addKey(PUBLIC_KEY, false);
         Path dir = Files.createTempDirectory("incident-sync-test");
         return new SyncHarness(Simulator.start(config, 0), dir, "jdbc:h2:file:" + dir.resolve("db").toAbsolutePath());
     }
@@ -97,6 +124,12 @@ final class SyncHarness implements AutoCloseable {
                 Map<String, Object> row = new HashMap<>();
                 for (int i = 1; i <= meta.getColumnCount(); i++) {
                     Object value = rs.getObject(i);
+                    if (value instanceof java.sql.Timestamp) {
+                        // PostgreSQL hands timestamptz out as Timestamp unless asked for the offset type
+                        value = rs.getObject(i, java.time.OffsetDateTime.class);
+                    } else if (value != null && value.getClass().getName().equals("org.postgresql.util.PGobject")) {
+                        value = value.toString();
+                    }
                     if (value instanceof java.sql.Clob) {
                         java.sql.Clob clob = (java.sql.Clob) value;
                         value = clob.getSubString(1, (int) clob.length());

@@ -21,6 +21,18 @@ public abstract class Dialect {
         return jdbcUrl.startsWith("jdbc:postgresql:") ? new Postgres() : new H2();
     }
 
+    /** The dialect of the database behind a connection, whoever configured its DataSource. */
+    public static Dialect of(Connection connection) throws SQLException {
+        String product = connection.getMetaData().getDatabaseProductName();
+        if (product.toLowerCase(Locale.ROOT).contains("postgres")) {
+            return new Postgres();
+        }
+        if (product.toLowerCase(Locale.ROOT).contains("h2")) {
+            return new H2();
+        }
+        throw new SQLException("unsupported destination database '" + product + "': use H2 or PostgreSQL");
+    }
+
     public abstract String quote(String identifier);
 
     /** The SQL type of a column; key columns need a type that can be indexed. */

@@ -32,7 +32,7 @@ public final class IncidentSync {
 
     private final Settings settings;
     private final DataSource dataSource;
-    private final Dialect dialect;
+    private volatile Dialect dialect;
     private final Catalog catalog;
     private final ApiClient api;
     private final AtomicReference<SyncRun> lastRun = new AtomicReference<>();
@@ -40,7 +40,6 @@ public final class IncidentSync {
     public IncidentSync(Settings settings, DataSource dataSource) {
         this.settings = settings;
         this.dataSource = dataSource;
-        this.dialect = Dialect.forUrl(settings.dbUrl());
         this.catalog = Catalog.load();
         this.api = new ApiClient(settings, RateBudget.of(settings));
     }
@@ -52,6 +51,16 @@ public final class IncidentSync {
         SyncRun run = new SyncRun(enabled);
         exchange.setProperty("run", run);
         lastRun.set(run);
+        try (Connection connection = dataSource.getConnection()) {
+            dialect = Dialect.of(connection);
+        } catch (SQLException e) {
+            String cause = "cannot reach the database at " + redact(settings.dbUrl()) + ": " + e.getMessage()
+                    + "; check incident.db.url (INCIDENT_DB_URL), incident.db.user and incident.db.password";
+            LOG.error("sync {}: {}", run.id(), cause);
+            enabled.forEach(table -> run.record(new SyncRun.Result(table, false, 0, 0, 0, 0, 0, cause,
+                    run.startedAt(), OffsetDateTime.now(ZoneOffset.UTC))));
+            return List.of();
+        }
         LOG.info("sync {} started: {} table(s) from {}", run.id(), enabled.size(), settings.apiUrl());
         return enabled;
     }
@@ -75,7 +84,7 @@ public final class IncidentSync {
             connection = dataSource.getConnection();
         } catch (SQLException e) {
             throw new SyncException("cannot reach the database at " + redact(settings.dbUrl()) + ": "
-                    + e.getMessage() + "; check incident.db.url (INCIDENT_DB_URL), user and password");
+                    + e.getMessage() + "; check incident.db.url (INCIDENT_DB_URL), incident.db.user and incident.db.password");
         }
         try {
             TableLoad load = new TableLoad(table, Arrays.asList(primaryKey.split("\\s*,\\s*")),
