@@ -32,6 +32,9 @@ public class IncidentSyncConfiguration implements CamelConfiguration {
         ExecutorService streams = context.getExecutorServiceManager()
                 .newFixedThreadPool(this, "incident-sync-streams", settings.concurrency());
         context.getRegistry().bind("incidentSyncStreams", streams);
+        if (Boolean.parseBoolean(settings.get("incident.cluster.enabled"))) {
+            ClusteredScheduler.configure(context, settings, dataSource);
+        }
     }
 
     static DataSource dataSource(Settings settings) {

@@ -35,6 +35,8 @@ public final class Settings {
         DEFAULTS.put("incident.http.read-timeout-seconds", "60");
         DEFAULTS.put("incident.rate.per-minute", "1200");
         DEFAULTS.put("incident.rate.incidents-per-minute", "60");
+        DEFAULTS.put("incident.cluster.enabled", "false");
+        DEFAULTS.put("incident.cluster.checkin-millis", "5000");
     }
 
     private final Function<String, String> lookup;
@@ -146,6 +148,13 @@ public final class Settings {
                     + "give an http(s) URL such as https://api.incident.io");
         }
         String db = dbUrl();
+        String cluster = get("incident.cluster.enabled");
+        if (!cluster.equals("true") && !cluster.equals("false")) {
+            problems.add("'" + cluster + "' is neither true nor false for incident.cluster.enabled (INCIDENT_CLUSTER_ENABLED)");
+        } else if (cluster.equals("true") && !db.startsWith("jdbc:postgresql:")) {
+            problems.add("incident.cluster.enabled needs a PostgreSQL destination that every instance shares: "
+                    + "set incident.db.url (INCIDENT_DB_URL) to jdbc:postgresql://...");
+        }
         if (!db.startsWith("jdbc:")) {
             problems.add("malformed database URL in incident.db.url (INCIDENT_DB_URL): it must start with jdbc:, "
                     + "e.g. jdbc:h2:file:./data/incident or jdbc:postgresql://host:5432/db");
@@ -162,7 +171,8 @@ public final class Settings {
         }
         for (String k : Arrays.asList("incident.sync.concurrency", "incident.http.max-attempts",
                 "incident.http.max-wait-seconds", "incident.http.initial-backoff-millis",
-                "incident.http.connect-timeout-seconds", "incident.http.read-timeout-seconds")) {
+                "incident.http.connect-timeout-seconds", "incident.http.read-timeout-seconds",
+                "incident.cluster.checkin-millis")) {
             try {
                 if (intValue(k) < 1) {
                     throw new NumberFormatException();

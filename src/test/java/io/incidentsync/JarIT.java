@@ -1,0 +1,104 @@
+package io.incidentsync;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.Statement;
+import java.util.HashMap;
+import java.util.Map;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** The README's commands, run against the packaged jar in a fresh directory. */
+class JarIT {
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void demoSyncsTheSimulatorIntoTheDefaultH2FileAndExitsZero() throws Exception {
+        try (JarProcess demo = JarProcess.start(dir, Map.of(), "demo")) {
+            assertEquals(0, demo.waitFor(180), demo.output());
+            assertTrue(demo.output().contains("incidents"), demo.output());
+            assertTrue(demo.output().lines().anyMatch(l -> l.startsWith("total") && l.contains("ok")), demo.output());
+        }
+        assertTrue(Files.exists(dir.resolve("data/incident.mv.db")), "the H2 file ./data/incident");
+        try (Connection c = DriverManager.getConnection("jdbc:h2:file:" + dir.resolve("data/incident").toAbsolutePath());
+             Statement s = c.createStatement(); ResultSet rs = s.executeQuery("SELECT COUNT(*) FROM incidents")) {
+            rs.next();
+            assertEquals(500, rs.getLong(1), "the demo's 500 incidents, every mode and status included");
+        }
+    }
+
+    @Test
+    void syncWithoutAKeyExitsTwoWithOneLineAndCreatesNothing() throws Exception {
+        try (JarProcess sync = JarProcess.start(dir, Map.of(), "sync")) {
+            assertEquals(2, sync.waitFor(60), sync.output());
+            assertTrue(sync.output().contains("configuration error: no API key"), sync.output());
+            assertTrue(sync.output().contains("INCIDENT_API_KEY"), sync.output());
+        }
+        assertFalse(Files.exists(dir.resolve("data")), "no database was created");
+    }
+
+    @Test
+    void simulateServesAndSyncFromTheJarReplicatesIt() throws Exception {
+        Map<String, String> env = new HashMap<>();
+        try (JarProcess simulate = JarProcess.start(dir, Map.of(), "simulate", "--port", "0", "--incidents", "300",
+                "--seed", "1", "--api-key", "jar-test-key", "--private-scope")) {
+            String line = simulate.await(l -> l.startsWith("incident.io simulator listening on "), 60);
+            String base = line.substring("incident.io simulator listening on ".length()).trim();
+            HttpResponse<String> page = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
+                    URI.create(base + "/v2/incidents?page_size=2&mode%5Bone_of%5D=test"))
+                    .header("Authorization", "Bearer jar-test-key").build(), HttpResponse.BodyHandlers.ofString());
+            assertEquals(200, page.statusCode());
+            assertTrue(page.body().contains("\"mode\":\"test\""), page.body());
+
+            env.put("INCIDENT_API_URL", base);
+            env.put("INCIDENT_API_KEY", "jar-test-key");
+            try (JarProcess sync = JarProcess.start(dir, env, "sync")) {
+                assertEquals(0, sync.waitFor(180), sync.output());
+            }
+            simulate.process.destroy();
+            simulate.waitFor(30);
+        }
+        try (Connection c = DriverManager.getConnection("jdbc:h2:file:" + dir.resolve("data/incident").toAbsolutePath());
+             Statement s = c.createStatement(); ResultSet rs = s.executeQuery("SELECT COUNT(*) FROM incidents")) {
+            rs.next();
+            assertEquals(300, rs.getLong(1));
+        }
+    }
+
+    @Test
+    void runSyncsOnItsScheduleAndStopsCleanlyOnSigterm() throws Exception {
+        try (SyncHarness h = SyncHarness.start(200)) {
+            Map<String, String> env = new HashMap<>();
+            env.put("INCIDENT_API_URL", h.simulator.baseUrl());
+            env.put("INCIDENT_API_KEY", SyncHarness.PRIVATE_KEY);
+            env.put("INCIDENT_SCHEDULE", "0/2 * * * * ?");
+            env.put("INCIDENT_RATE_PER_MINUTE", Integer.toString(1200 * SyncHarness.TIME_SCALE));
+            env.put("INCIDENT_RATE_INCIDENTS_PER_MINUTE", Integer.toString(60 * SyncHarness.TIME_SCALE));
+            try (JarProcess run = JarProcess.start(dir, env, "run")) {
+                run.await(l -> l.contains("succeeded"), 120);
+                run.process.destroy();
+                int code = run.waitFor(60);
+                assertTrue(code == 0 || code == 143, "exit " + code + "\n" + run.output());
+            }
+            try (Connection c = DriverManager.getConnection("jdbc:h2:file:" + dir.resolve("data/incident").toAbsolutePath());
+                 Statement s = c.createStatement(); ResultSet rs = s.executeQuery("SELECT COUNT(*) FROM incidents")) {
+                rs.next();
+                assertEquals(h.simulator.oracle().records("incidents", true).size(), rs.getLong(1));
+            }
+        }
+    }
+}
