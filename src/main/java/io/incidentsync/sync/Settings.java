@@ -155,9 +155,9 @@ public final class Settings {
             problems.add("incident.cluster.enabled needs a PostgreSQL destination that every instance shares: "
                     + "set incident.db.url (INCIDENT_DB_URL) to jdbc:postgresql://...");
         }
-        if (!db.startsWith("jdbc:")) {
-            problems.add("malformed database URL in incident.db.url (INCIDENT_DB_URL): it must start with jdbc:, "
-                    + "e.g. jdbc:h2:file:./data/incident or jdbc:postgresql://host:5432/db");
+        if (!db.startsWith("jdbc:h2:") && !db.startsWith("jdbc:postgresql:")) {
+            problems.add("unsupported database URL '" + IncidentSync.redact(db) + "' in incident.db.url (INCIDENT_DB_URL): "
+                    + "give an H2 or PostgreSQL JDBC URL, e.g. jdbc:h2:file:./data/incident or jdbc:postgresql://host:5432/db");
         }
         List<String> unknown = new ArrayList<>(streams());
         unknown.removeAll(Streams.ALL);
