@@ -28,6 +28,8 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * Reads one page of a listing from the incident.io API: spends the rate budget, sends the bearer key,
@@ -40,8 +42,34 @@ public final class ApiClient {
     private static final Logger LOG = LoggerFactory.getLogger(ApiClient.class);
     /** Bodies above this size are kept in a temporary file rather than in memory. */
     private static final int MEMORY_LIMIT = 4 * 1024 * 1024;
+    private static final Pattern SCOPE_IN_MESSAGE = Pattern.compile("scope:\\s*['\"]?(.+?)['\"]?\\.?\\s*$");
     private static final DateTimeFormatter RFC_1123_ANY_ZONE =
             DateTimeFormatter.ofPattern("EEE, d MMM yyyy HH:mm:ss zzz", Locale.US);
+
+    private static final Pattern BEARER = Pattern.compile("(?i)(Bearer\\s+)\\S+");
+    /**
+     * The JDK's HttpClient logs request headers verbatim when the JVM runs with
+     * {@code -Djdk.httpclient.HttpClient.log=headers} (or {@code all}), through this java.util.logging logger;
+     * its filter masks the bearer key before any handler sees a record. Held here so it is never collected.
+     */
+    private static final java.util.logging.Logger JDK_HTTP_LOG = java.util.logging.Logger.getLogger("jdk.httpclient.HttpClient");
+
+    static {
+        JDK_HTTP_LOG.setFilter(record -> {
+            record.setMessage(maskBearer(record.getMessage()));
+            Object[] parameters = record.getParameters();
+            if (parameters != null) {
+                Object[] masked = parameters.clone();
+                for (int i = 0; i < masked.length; i++) {
+                    if (masked[i] != null) {
+                        masked[i] = maskBearer(String.valueOf(masked[i]));
+                    }
+                }
+                record.setParameters(masked);
+            }
+            return true;
+        });
+    }
 
     private final String baseUrl;
     private final String authorization;
@@ -81,7 +109,7 @@ public final class ApiClient {
     public Page get(String path, List<Map.Entry<String, String>> query, String arrayKey, Meter meter)
             throws InterruptedException {
         URI uri = URI.create(baseUrl + path + queryString(query));
-        String what = "GET " + path + queryString(query);
+        String what = "GET " + path + queryString(withoutFilters(query));
         String lastProblem = "";
         for (int attempt = 1; ; attempt++) {
             long waitMillis;
@@ -123,7 +151,8 @@ public final class ApiClient {
                 lastProblem = "cannot connect to " + baseUrl + " (check incident.api.url and the network)";
                 waitMillis = backoff(attempt);
             } catch (IOException e) {
-                lastProblem = "the connection failed: " + (e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage());
+                lastProblem = "the connection was reset or closed before a complete answer ("
+                        + (e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage()) + ")";
                 waitMillis = backoff(attempt);
             }
             if (attempt >= maxAttempts) {
@@ -134,6 +163,10 @@ public final class ApiClient {
             LOG.debug("{}: {}; retrying in {} ms (attempt {} of {})", what, lastProblem, waitMillis, attempt + 1, maxAttempts);
             Thread.sleep(Math.min(waitMillis, maxWaitMillis));
         }
+    }
+
+    static String maskBearer(String text) {
+        return text == null ? null : BEARER.matcher(text).replaceAll("$1***");
     }
 
     private long backoff(int attempt) {
@@ -209,7 +242,8 @@ public final class ApiClient {
             case 404:
                 return new SyncException("GET " + path + " answered 404: the record vanished; skipped", true);
             case 422:
-                return new SyncException("the API rejected GET " + path + " (422 validation_error): "
+                return new SyncException("the API rejected GET " + path + " (422 "
+                        + json.path("type").asText("validation_error") + "): "
                         + (message.isEmpty() ? json.toString() : message));
             default:
                 return new SyncException("GET " + path + " answered HTTP " + status
@@ -224,7 +258,20 @@ public final class ApiClient {
                 return "'" + scope + "'";
             }
         }
+        // the API names the scope only in its message: "This API key is missing the required scope: <scope>"
+        Matcher named = SCOPE_IN_MESSAGE.matcher(message);
+        if (named.find()) {
+            return "'" + named.group(1) + "'";
+        }
         return message.isEmpty() ? "that the endpoint requires" : "named by the API (\"" + message + "\")";
+    }
+
+    /**
+     * The query without its filters ({@code mode[one_of]=...}): the same on every page, they would bury the
+     * cursor and partition that tell where a listing failed.
+     */
+    private static List<Map.Entry<String, String>> withoutFilters(List<Map.Entry<String, String>> query) {
+        return query.stream().filter(e -> !e.getKey().contains("[")).toList();
     }
 
     private static Page.Body read(InputStream in) throws IOException {

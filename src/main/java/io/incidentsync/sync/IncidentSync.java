@@ -54,7 +54,7 @@ public final class IncidentSync {
         try (Connection connection = dataSource.getConnection()) {
             dialect = Dialect.of(connection);
         } catch (SQLException e) {
-            String cause = "cannot reach the database at " + redact(settings.dbUrl()) + ": " + e.getMessage()
+            String cause = "cannot reach the database at " + redact(settings.dbUrl()) + ": " + rootMessage(e)
                     + "; check incident.db.url (INCIDENT_DB_URL), incident.db.user and incident.db.password";
             LOG.error("sync {}: {}", run.id(), cause);
             enabled.forEach(table -> run.record(new SyncRun.Result(table, false, 0, 0, 0, 0, 0, cause,
@@ -75,20 +75,20 @@ public final class IncidentSync {
         exchange.setProperty("table", table);
         exchange.setProperty("startedAt", OffsetDateTime.now(ZoneOffset.UTC));
         LOG.info("{}: started", table);
-        Map<String, ColumnType> extra = new LinkedHashMap<>();
+        Map<String, String> childColumns = new LinkedHashMap<>();
         if (table.equals("incidents")) {
-            Streams.INCIDENT_CHILDREN.values().forEach(column -> extra.put(column, ColumnType.JSON));
+            Streams.INCIDENT_CHILDREN.values().forEach(column -> childColumns.put(column, column));
         }
         Connection connection;
         try {
             connection = dataSource.getConnection();
         } catch (SQLException e) {
             throw new SyncException("cannot reach the database at " + redact(settings.dbUrl()) + ": "
-                    + e.getMessage() + "; check incident.db.url (INCIDENT_DB_URL), incident.db.user and incident.db.password");
+                    + rootMessage(e) + "; check incident.db.url (INCIDENT_DB_URL), incident.db.user and incident.db.password");
         }
         try {
             TableLoad load = new TableLoad(table, Arrays.asList(primaryKey.split("\\s*,\\s*")),
-                    catalog.listing(path).columns(), extra, dialect, connection, run.startedAt(), run.id(),
+                    catalog.listing(path).columns(), childColumns, dialect, connection, run.startedAt(),
                     Streams.INCIDENT_CHILDREN.containsKey(table) ? Streams.INCIDENT_CHILDREN.get(table) : null);
             exchange.setProperty("load", load);
             exchange.setProperty("arrayKey", catalog.listing(path).arrayKey());
@@ -186,7 +186,6 @@ public final class IncidentSync {
                         LOG.warn("incidents: {} failed in this run; incidents.{} keeps the last complete listing of it",
                                 child.getKey(), child.getValue());
                     }
-                    load.fillChildren(child.getValue(), child.getValue());
                 }
             }
             long rows = load.swap();
@@ -288,6 +287,16 @@ public final class IncidentSync {
         SyncRun run = exchange.getProperty("run", SyncRun.class);
         LOG.info("sync {} {}:\n{}", run.id(), run.ok() ? "succeeded" : "FAILED", run.summary());
         return run;
+    }
+
+    /** The pool's message and, when it only says it timed out, the driver's reason beneath it. */
+    private static String rootMessage(Throwable e) {
+        Throwable root = e;
+        while (root.getCause() != null && root.getCause() != root) {
+            root = root.getCause();
+        }
+        String message = String.valueOf(e.getMessage());
+        return root == e || root.getMessage() == null ? message : redact(message + " (" + root.getMessage() + ")");
     }
 
     /** A JDBC URL fit for a message: any password parameter masked. */

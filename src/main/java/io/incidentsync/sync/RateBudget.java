@@ -5,7 +5,7 @@ import java.util.Map;
 /**
  * Our side of incident.io's rate limits: one token bucket for the key and one per rate-limited
  * endpoint, shared by every stream of the process, so that a sync at the defaults never meets a 429.
- * A bucket holds a minute's worth of requests and refills continuously, as the API's does.
+ * A bucket holds a minute's worth of requests, less one second's, and refills continuously, as the API's does.
  */
 public final class RateBudget {
 
@@ -54,9 +54,11 @@ public final class RateBudget {
         long last = System.nanoTime();
 
         Bucket(double perMinute) {
-            this.capacity = perMinute;
+            // A second's refill held back: requests reach the API up to that much later or sooner than they left
+            // here, and without it a stream at the edge of an empty bucket meets a 429 on every such jitter.
+            this.capacity = Math.max(1, perMinute - perMinute / 60);
             this.perNano = perMinute / 60e9;
-            this.tokens = perMinute;
+            this.tokens = capacity;
         }
 
         void refill(long now) {

@@ -1,0 +1,108 @@
+package io.incidentsync;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** Errors a retry cannot fix: one line each, naming the table, the cause and the fix, and no retry spent on them. */
+class ErrorLinesTest {
+
+    SyncHarness h;
+
+    @BeforeEach
+    void start() throws Exception {
+        h = SyncHarness.start(200);
+    }
+
+    @AfterEach
+    void stop() throws Exception {
+        h.close();
+    }
+
+    @Test
+    void aWrongKeyGivesEachTableTheUnauthorizedLineAndExitsOneWithoutRetrying() throws Exception {
+        assertEquals(1, h.syncCommand(h.overrides("not-a-key-of-this-account")));
+
+        List<String> lines = h.lastErr.lines().filter(l -> !l.isBlank()).toList();
+        assertEquals(OracleComparison.KEYS.size(), lines.size(), "one line per table:\n" + h.lastErr);
+        for (String table : OracleComparison.KEYS.keySet()) {
+            String line = lines.stream().filter(l -> l.startsWith(table + ": ")).findFirst().orElseThrow();
+            assertTrue(line.contains("401") && line.contains("wrong or revoked"), line);
+            assertTrue(line.contains("https://app.incident.io/settings/api-keys") && line.contains("INCIDENT_API_KEY"), line);
+        }
+        assertEquals(OracleComparison.KEYS.size(), h.simulator.totalRequests(), "one request per table, none retried");
+    }
+
+    @Test
+    void aKeyWithoutAScopeGivesTheForbiddenLineNamingTheScopeAndFailsOnlyThatTable() throws Exception {
+        h.simulator.faults().forbidden("/v2/users", "Read users");
+        assertEquals(1, h.syncCommand(h.overrides(SyncHarness.PRIVATE_KEY)));
+
+        List<String> lines = h.lastErr.lines().filter(l -> !l.isBlank()).toList();
+        assertEquals(1, lines.size(), h.lastErr);
+        String line = lines.get(0);
+        assertTrue(line.startsWith("users: ") && line.contains("403"), line);
+        assertTrue(line.contains("lacks the scope 'Read users'"), "names the scope from the body: " + line);
+        assertTrue(line.contains("incident.streams"), "says the table can be left out: " + line);
+        assertEquals(1, h.simulator.requests("/v2/users"), "not retried");
+        OracleComparison.assertTableEquals(h, "incidents", true);
+        OracleComparison.assertTableEquals(h, "severities", true);
+    }
+
+    @Test
+    void aValidationErrorGivesTheApisOwnMessageWithoutRetrying() throws Exception {
+        h.simulator.faults().status("/v2/follow_ups", 1, 422);
+        assertEquals(1, h.syncCommand(h.overrides(SyncHarness.PRIVATE_KEY)));
+
+        List<String> lines = h.lastErr.lines().filter(l -> !l.isBlank()).toList();
+        assertEquals(1, lines.size(), h.lastErr);
+        assertTrue(lines.get(0).startsWith("follow_ups: the API rejected GET /v2/follow_ups (422"), lines.get(0));
+        assertTrue(lines.get(0).endsWith("The server could not answer; try again"), "the API's message: " + lines.get(0));
+        assertEquals(1, h.simulator.requests("/v2/follow_ups"), "not retried");
+    }
+
+    @Test
+    void aListingWhoseParentVanishedBetweenTwoCallsIsSkippedNotFatal() throws Exception {
+        // the options of the second custom field: it was deleted after the custom fields were listed
+        h.simulator.faults().status("/v1/custom_field_options", 2, 404);
+        assertEquals(0, h.syncCommand(h.overrides(SyncHarness.PRIVATE_KEY)), h.lastErr);
+
+        String vanished = h.simulator.oracle().records("custom_fields", true).get(1).path("id").asText();
+        Set<String> expected = new TreeSet<>();
+        for (ObjectNode option : h.simulator.oracle().records("custom_field_options", true)) {
+            if (!option.path("custom_field_id").asText().equals(vanished)) {
+                expected.add(option.path("id").asText() + "|" + option.path("custom_field_id").asText());
+            }
+        }
+        Map<String, Map<String, Object>> rows = h.rows("custom_field_options", "id", "custom_field_id");
+        assertEquals(expected, new TreeSet<>(rows.keySet()), "every option but the vanished field's");
+        assertTrue(expected.size() < h.simulator.oracle().records("custom_field_options", true).size());
+        OracleComparison.assertTableEquals(h, "custom_fields", true);
+    }
+
+    @Test
+    void anUnreachableDatabaseGivesALineWithItsUrlButNotItsPassword() throws Exception {
+        Map<String, String> settings = h.overrides(SyncHarness.PRIVATE_KEY);
+        // nothing listens on port 1
+        settings.put("incident.db.url", "jdbc:postgresql://127.0.0.1:1/incidents?user=sync&password=hunter2-db-secret");
+        settings.put("incident.streams", "severities");
+        assertEquals(1, h.syncCommand(settings));
+
+        List<String> lines = h.lastErr.lines().filter(l -> !l.isBlank()).toList();
+        assertEquals(1, lines.size(), h.lastErr);
+        assertTrue(lines.get(0).startsWith("severities: cannot reach the database at "
+                + "jdbc:postgresql://127.0.0.1:1/incidents?user=sync&password=***"), lines.get(0));
+        assertTrue(lines.get(0).contains("INCIDENT_DB_URL"), lines.get(0));
+        assertFalse((h.lastOut + h.lastErr).contains("hunter2"), "the password is masked everywhere");
+    }
+}
