@@ -95,9 +95,11 @@ class PostgresClusterIT {
                     Run run = runs.get(i);
                     assertTrue(!run.started().isBefore(previous.finished()),
                             "two runs overlapped: " + previous + " and " + run);
-                    assertTrue(run.started().toEpochSecond() - previous.started().toEpochSecond() >= 4,
-                            "one trigger synced twice: " + previous + " and " + run);
                 }
+                // a trigger held back while a sync runs fires right after it, so runs may follow closely,
+                // but there are never more runs than trigger times (every 5 s) in the window
+                double window = runs.get(runs.size() - 1).started().toEpochSecond() - runs.get(0).started().toEpochSecond();
+                assertTrue(runs.size() <= window / 5 + 2, "more runs than triggers, so a trigger synced twice: " + runs);
                 List<Run> complete = runs.stream().filter(r -> r.tables() == 12 && r.ok()).toList();
                 assertTrue(complete.size() >= 4, "complete runs: " + runs);
                 assertTrue(complete.get(complete.size() - 1).started().isAfter(death),

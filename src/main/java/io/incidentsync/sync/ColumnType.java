@@ -52,7 +52,7 @@ public enum ColumnType {
         }
         switch (this) {
             case TIMESTAMP:
-                return OffsetDateTime.parse(value.asText());
+                return Rfc3339.parse(value.asText());
             case BIGINT:
                 if (!value.isIntegralNumber() && !(value.isTextual() && value.asText().matches("-?\\d+"))) {
                     throw new IllegalArgumentException("'" + abbreviate(value) + "' is not a whole number");
@@ -69,7 +69,7 @@ public enum ColumnType {
                 }
                 return value.asBoolean();
             case JSON:
-                return value.toString();
+                return Page.json(value);
             default:
                 return value.isTextual() ? value.asText() : value.toString();
         }

@@ -21,6 +21,16 @@ import java.util.NoSuchElementException;
 public final class Page implements Iterable<ObjectNode>, AutoCloseable {
 
     static final ObjectMapper MAPPER = new ObjectMapper();
+    private static final com.fasterxml.jackson.databind.ObjectWriter WRITER = MAPPER.writer();
+
+    /** JSON text of a value; the shared writer is several times faster than JsonNode.toString(). */
+    static String json(com.fasterxml.jackson.databind.JsonNode value) {
+        try {
+            return WRITER.writeValueAsString(value);
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
 
     private final Body body;
     private final String arrayKey;

@@ -11,6 +11,7 @@ import java.sql.Statement;
 import java.sql.Types;
 import java.time.OffsetDateTime;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -28,7 +29,10 @@ import java.util.stream.Collectors;
 public final class TableLoad implements ApiClient.Meter {
 
     public static final String EXTRACTED_AT = "_sdc_extracted_at";
-    static final String CHILDREN = "_sdc_incident_children";
+    /** The latest complete listing of a child kind, for incidents to embed: {@code _sdc_children_updates}. */
+    static String childrenTable(String kind) {
+        return "_sdc_children_" + kind;
+    }
     /** Rows buffered before a batch is sent even within one page, for unpaged listings of any size. */
     private static final int MAX_BATCH = 500;
 
@@ -38,9 +42,11 @@ public final class TableLoad implements ApiClient.Meter {
     private final Dialect dialect;
     private final Connection connection;
     private final OffsetDateTime extractedAt;
-    private final String runId;
     private final String childKind;
     private final Map<String, ColumnType> columns = new LinkedHashMap<>();
+    /** Columns of the live table built at the swap from child listings: column name to child kind. */
+    private final Map<String, String> childColumns;
+    private PreparedStatement childUpsert;
     private final RecordFlattener flattener;
     private final List<Map<String, JsonNode>> batch = new ArrayList<>();
     private final List<String[]> childBatch = new ArrayList<>();
@@ -54,8 +60,8 @@ public final class TableLoad implements ApiClient.Meter {
     private long retries;
     private long rows;
 
-    TableLoad(String table, List<String> key, List<Catalog.Column> catalog, Map<String, ColumnType> extraColumns,
-              Dialect dialect, Connection connection, OffsetDateTime extractedAt, String runId, String childKind)
+    TableLoad(String table, List<String> key, List<Catalog.Column> catalog, Map<String, String> childColumns,
+              Dialect dialect, Connection connection, OffsetDateTime extractedAt, String childKind)
             throws SQLException {
         this.table = table;
         this.stage = "_sdc_stage_" + table;
@@ -63,7 +69,6 @@ public final class TableLoad implements ApiClient.Meter {
         this.dialect = dialect;
         this.connection = connection;
         this.extractedAt = extractedAt;
-        this.runId = runId;
         this.childKind = childKind;
         Set<String> json = new HashSet<>();
         for (Catalog.Column c : catalog) {
@@ -77,37 +82,36 @@ public final class TableLoad implements ApiClient.Meter {
         for (String k : key) {
             columns.putIfAbsent(k, ColumnType.TEXT);
         }
-        columns.putAll(extraColumns);
+        this.childColumns = childColumns;
         columns.put(EXTRACTED_AT, ColumnType.TIMESTAMP);
         this.flattener = new RecordFlattener(json);
-        connection.setAutoCommit(true);
+        // one commit per page, not per row
+        connection.setAutoCommit(false);
         ddl("DROP TABLE IF EXISTS " + dialect.quote(stage));
         if (childKind != null) {
-            synchronized (DDL) {
-                ensureChildrenTable(dialect, connection);
-            }
-        }
-    }
-
-    static void ensureChildrenTable(Dialect dialect, Connection connection) throws SQLException {
-        try (Statement s = connection.createStatement()) {
-            s.execute("CREATE TABLE IF NOT EXISTS " + dialect.quote(CHILDREN) + " ("
-                    + dialect.quote("run_id") + " " + dialect.type(ColumnType.TEXT, true) + " NOT NULL, "
-                    + dialect.quote("kind") + " " + dialect.type(ColumnType.TEXT, true) + " NOT NULL, "
+            ddl("DROP TABLE IF EXISTS " + dialect.quote(childStage()));
+            ddl("CREATE TABLE " + dialect.quote(childStage()) + " ("
                     + dialect.quote("incident_id") + " " + dialect.type(ColumnType.TEXT, true) + " NOT NULL, "
                     + dialect.quote("id") + " " + dialect.type(ColumnType.TEXT, true) + " NOT NULL, "
                     + dialect.quote("record") + " " + dialect.type(ColumnType.TEXT, false) + ", "
-                    + "PRIMARY KEY (" + dialect.quote("run_id") + ", " + dialect.quote("kind") + ", "
-                    + dialect.quote("incident_id") + ", " + dialect.quote("id") + "))");
+                    + "PRIMARY KEY (" + dialect.quote("incident_id") + ", " + dialect.quote("id") + "))");
         }
+    }
+
+    private String childStage() {
+        return "_sdc_stage_children_" + childKind;
     }
 
     public String table() {
         return table;
     }
 
-    private String createTable(String name) {
-        String body = columns.entrySet().stream()
+    private String createTable(String name, boolean withChildColumns) {
+        Map<String, ColumnType> all = new LinkedHashMap<>(columns);
+        if (withChildColumns) {
+            childColumns.keySet().forEach(c -> all.put(c, ColumnType.JSON));
+        }
+        String body = all.entrySet().stream()
                 .map(e -> dialect.quote(e.getKey()) + " " + dialect.type(e.getValue(), key.contains(e.getKey()))
                         + (key.contains(e.getKey()) ? " NOT NULL" : ""))
                 .collect(Collectors.joining(", "));
@@ -133,7 +137,7 @@ public final class TableLoad implements ApiClient.Meter {
         }
         batch.add(row);
         if (childKind != null) {
-            childBatch.add(new String[] {record.path("incident_id").asText(), record.path("id").asText(), record.toString()});
+            childBatch.add(new String[] {record.path("incident_id").asText(), record.path("id").asText(), Page.json(record)});
         }
         if (batch.size() >= MAX_BATCH) {
             flush();
@@ -152,8 +156,8 @@ public final class TableLoad implements ApiClient.Meter {
             return;
         }
         List<String> names = new ArrayList<>(columns.keySet());
+        List<ColumnType> types = names.stream().map(columns::get).collect(Collectors.toList());
         if (upsert == null) {
-            List<ColumnType> types = names.stream().map(columns::get).collect(Collectors.toList());
             upsert = connection.prepareStatement(dialect.upsert(stage, names, types, key));
         }
         for (Map<String, JsonNode> row : batch) {
@@ -164,7 +168,7 @@ public final class TableLoad implements ApiClient.Meter {
                     value = extractedAt;
                 } else {
                     try {
-                        value = columns.get(column).convert(row.get(column));
+                        value = types.get(i).convert(row.get(column));
                     } catch (RuntimeException e) {
                         throw new SyncException("column " + column + " of record " + row.get("id") + ": "
                                 + e.getMessage() + " (the column was typed from an earlier value)");
@@ -181,138 +185,110 @@ public final class TableLoad implements ApiClient.Meter {
         upsert.executeBatch();
         batch.clear();
         if (!childBatch.isEmpty()) {
-            List<String> cols = List.of("run_id", "kind", "incident_id", "id", "record");
-            List<ColumnType> types = List.of(ColumnType.TEXT, ColumnType.TEXT, ColumnType.TEXT, ColumnType.TEXT, ColumnType.TEXT);
-            try (PreparedStatement ps = connection.prepareStatement(
-                    dialect.upsert(CHILDREN, cols, types, List.of("run_id", "kind", "incident_id", "id")))) {
-                for (String[] child : childBatch) {
-                    ps.setString(1, runId);
-                    ps.setString(2, childKind);
-                    ps.setString(3, child[0]);
-                    ps.setString(4, child[1]);
-                    ps.setString(5, child[2]);
-                    ps.addBatch();
-                }
-                ps.executeBatch();
+            if (childUpsert == null) {
+                List<String> cols = List.of("incident_id", "id", "record");
+                childUpsert = connection.prepareStatement(dialect.upsert(childStage(), cols,
+                        Collections.nCopies(cols.size(), ColumnType.TEXT), List.of("incident_id", "id")));
             }
+            for (String[] child : childBatch) {
+                childUpsert.setString(1, child[0]);
+                childUpsert.setString(2, child[1]);
+                childUpsert.setString(3, child[2]);
+                childUpsert.addBatch();
+            }
+            childUpsert.executeBatch();
             childBatch.clear();
         }
+        connection.commit();
     }
 
     /**
-     * Fills a JSON-array column of the staging table (incidents.updates, incidents.actions) from the
-     * child records of the latest complete listing, one incident at a time.
+     * The staging table becomes the live table in one transaction. Columns built from child listings
+     * (incidents.updates, incidents.actions) are aggregated from the latest complete listing of each
+     * in the same statement that copies the rows. Returns the rows now live.
      */
-    void fillChildren(String column, String kind) throws SQLException {
-        flush();
-        execute("UPDATE " + dialect.quote(stage) + " SET " + dialect.quote(column) + " = '[]'");
-        String select = "SELECT " + dialect.quote("incident_id") + ", " + dialect.quote("record") + " FROM "
-                + dialect.quote(CHILDREN) + " WHERE " + dialect.quote("kind") + " = ? ORDER BY "
-                + dialect.quote("incident_id") + ", " + dialect.quote("id");
-        String update = "UPDATE " + dialect.quote(stage) + " SET " + dialect.quote(column) + " = "
-                + dialect.marker(ColumnType.JSON) + " WHERE " + dialect.quote("id") + " = ?";
-        synchronized (DDL) {
-            ensureChildrenTable(dialect, connection);
-        }
-        try (PreparedStatement read = connection.prepareStatement(select);
-             PreparedStatement write = connection.prepareStatement(update)) {
-            read.setString(1, kind);
-            read.setFetchSize(500);
-            String current = null;
-            StringBuilder array = new StringBuilder();
-            int pending = 0;
-            boolean autoCommit = connection.getAutoCommit();
-            // PostgreSQL streams a result set only inside a transaction
-            connection.setAutoCommit(false);
-            try (ResultSet rs = read.executeQuery()) {
-                while (rs.next()) {
-                    String incident = rs.getString(1);
-                    if (!incident.equals(current)) {
-                        if (current != null) {
-                            pending += addArray(write, current, array);
-                        }
-                        current = incident;
-                        array.setLength(0);
-                    }
-                    array.append(array.length() == 0 ? "[" : ",").append(rs.getString(2));
-                    if (pending >= MAX_BATCH) {
-                        write.executeBatch();
-                        pending = 0;
-                    }
-                }
-                if (current != null) {
-                    addArray(write, current, array);
-                }
-                write.executeBatch();
-                connection.commit();
-            } finally {
-                connection.setAutoCommit(autoCommit);
-            }
-        }
-    }
-
-    private static int addArray(PreparedStatement write, String incident, StringBuilder array) throws SQLException {
-        write.setString(1, array.append(']').toString());
-        write.setString(2, incident);
-        write.addBatch();
-        return 1;
-    }
-
-    /** The staging table becomes the live table in one transaction. Returns the rows now live. */
     long swap() throws SQLException {
         flush();
         Map<String, String> live = dialect.columns(connection, table);
+        if (live.isEmpty() && childColumns.isEmpty()) {
+            // no previous table for a reader to see: the staging table simply takes the name
+            rows = count(stage);
+            ddl("ALTER TABLE " + dialect.quote(stage) + " RENAME TO " + dialect.quote(table));
+            keepChildren();
+            return rows;
+        }
         if (live.isEmpty()) {
-            ddl(createTable(table));
+            ddl(createTable(table, true));
         } else {
-            for (Map.Entry<String, ColumnType> c : columns.entrySet()) {
+            Map<String, ColumnType> wanted = new LinkedHashMap<>(columns);
+            childColumns.keySet().forEach(c -> wanted.put(c, ColumnType.JSON));
+            for (Map.Entry<String, ColumnType> c : wanted.entrySet()) {
                 if (!live.containsKey(c.getKey())) {
                     ddl("ALTER TABLE " + dialect.quote(table) + " ADD COLUMN " + dialect.quote(c.getKey()) + " "
                             + dialect.type(c.getValue(), false));
                 }
             }
         }
-        String names = columns.keySet().stream().map(dialect::quote).collect(Collectors.joining(", "));
-        connection.setAutoCommit(false);
+        List<String> targets = new ArrayList<>();
+        List<String> sources = new ArrayList<>();
+        for (String c : columns.keySet()) {
+            targets.add(dialect.quote(c));
+            sources.add("s." + dialect.quote(c));
+        }
+        for (Map.Entry<String, String> child : childColumns.entrySet()) {
+            targets.add(dialect.quote(child.getKey()));
+            String children = childrenTable(child.getValue());
+            if (dialect.columns(connection, children).isEmpty()) {
+                sources.add(dialect.castJson("'[]'"));
+                continue;
+            }
+            // one index range per incident: incident_id leads the children's primary key
+            sources.add(dialect.castJson("COALESCE((SELECT '[' || "
+                    + dialect.aggregate("c." + dialect.quote("record"), "c." + dialect.quote("id")) + " || ']' FROM "
+                    + dialect.quote(children) + " c WHERE c." + dialect.quote("incident_id") + " = s."
+                    + dialect.quote("id") + "), '[]')"));
+        }
+        String copy = "INSERT INTO " + dialect.quote(table) + " (" + String.join(", ", targets) + ") SELECT "
+                + String.join(", ", sources) + " FROM " + dialect.quote(stage) + " s";
         try (Statement s = connection.createStatement()) {
             s.executeUpdate("DELETE FROM " + dialect.quote(table));
-            rows = s.executeUpdate("INSERT INTO " + dialect.quote(table) + " (" + names + ") SELECT " + names
-                    + " FROM " + dialect.quote(stage));
+            rows = s.executeUpdate(copy);
             connection.commit();
         } catch (SQLException | RuntimeException e) {
             connection.rollback();
             throw e;
-        } finally {
-            connection.setAutoCommit(true);
         }
         ddl("DROP TABLE IF EXISTS " + dialect.quote(stage));
+        keepChildren();
+        return rows;
+    }
+
+    private long count(String name) throws SQLException {
+        try (Statement s = connection.createStatement();
+             ResultSet rs = s.executeQuery("SELECT COUNT(*) FROM " + dialect.quote(name))) {
+            rs.next();
+            return rs.getLong(1);
+        }
+    }
+
+    /** This complete listing becomes the one incidents embed; the previous one goes. */
+    private void keepChildren() throws SQLException {
         if (childKind != null) {
-            // only the latest complete listing of this kind is kept for incidents to embed
-            try (PreparedStatement ps = connection.prepareStatement("DELETE FROM " + dialect.quote(CHILDREN)
-                    + " WHERE " + dialect.quote("kind") + " = ? AND " + dialect.quote("run_id") + " <> ?")) {
-                ps.setString(1, childKind);
-                ps.setString(2, runId);
-                ps.executeUpdate();
+            synchronized (DDL) {
+                execute("DROP TABLE IF EXISTS " + dialect.quote(childrenTable(childKind)));
+                execute("ALTER TABLE " + dialect.quote(childStage()) + " RENAME TO " + dialect.quote(childrenTable(childKind)));
+                connection.commit();
             }
         }
-        return rows;
     }
 
     /** Drops what this load wrote; the live table is untouched. Never throws. */
     void abort() {
         try {
-            if (!connection.getAutoCommit()) {
-                connection.rollback();
-                connection.setAutoCommit(true);
-            }
+            connection.rollback();
             ddl("DROP TABLE IF EXISTS " + dialect.quote(stage));
             if (childKind != null) {
-                try (PreparedStatement ps = connection.prepareStatement("DELETE FROM " + dialect.quote(CHILDREN)
-                        + " WHERE " + dialect.quote("kind") + " = ? AND " + dialect.quote("run_id") + " = ?")) {
-                    ps.setString(1, childKind);
-                    ps.setString(2, runId);
-                    ps.executeUpdate();
-                }
+                ddl("DROP TABLE IF EXISTS " + dialect.quote(childStage()));
             }
         } catch (SQLException | RuntimeException e) {
             // the next run drops the staging table before it starts
@@ -321,6 +297,19 @@ public final class TableLoad implements ApiClient.Meter {
 
     void close() {
         closeUpsert();
+        if (childUpsert != null) {
+            try {
+                childUpsert.close();
+            } catch (SQLException ignored) {
+                // closing the connection closes it too
+            }
+        }
+        try {
+            connection.rollback();
+            connection.setAutoCommit(true);
+        } catch (SQLException ignored) {
+            // the pool resets or discards the connection on its return
+        }
         try {
             connection.close();
         } catch (SQLException ignored) {
@@ -345,7 +334,7 @@ public final class TableLoad implements ApiClient.Meter {
      */
     private void createStage() throws SQLException {
         if (!created) {
-            ddl(createTable(stage));
+            ddl(createTable(stage, false));
             created = true;
         }
     }
@@ -357,6 +346,7 @@ public final class TableLoad implements ApiClient.Meter {
     private void ddl(String sql) throws SQLException {
         synchronized (DDL) {
             execute(sql);
+            connection.commit();
         }
     }
 
