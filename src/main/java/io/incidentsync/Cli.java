@@ -21,6 +21,7 @@ public final class Cli {
             "  sync       sync the enabled tables once; exit 0 if all succeeded, 1 if any failed",
             "  demo       start the built-in incident.io simulator, sync it into the configured database, print a summary",
             "  simulate   serve the incident.io simulator (simulate --help for its options)",
+            "  bench      measure a full sync against the simulator (bench --help for its options)",
             "  --help     this text",
             "",
             "configuration: application.properties, each key overridable by its environment variable",
@@ -52,6 +53,8 @@ public final class Cli {
                     return Demo.run(rest, out, err);
                 case "simulate":
                     return SimulateCommand.run(rest);
+                case "bench":
+                    return Bench.run(rest, out, err);
                 default:
                     err.println("unknown command '" + command + "': use run, sync, demo, simulate or bench (--help)");
                     return 2;

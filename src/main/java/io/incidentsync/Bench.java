@@ -1,0 +1,349 @@
+package io.incidentsync;
+
+import io.incidentsync.bench.Floor;
+import io.incidentsync.bench.HeapSampler;
+import io.incidentsync.simulator.Simulator;
+import io.incidentsync.simulator.SimulatorConfig;
+import io.incidentsync.sync.IncidentSync;
+import io.incidentsync.sync.Settings;
+import io.incidentsync.sync.SyncRun;
+import io.incidentsync.sync.WriterBenchmark;
+
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.UUID;
+import java.util.stream.Stream;
+
+/**
+ * {@code bench}: syncs the in-process simulator into a fresh database and sets what it took against
+ * what it could have taken: requests against the fewest the data set needs, wall time against the
+ * floor the rate limits and latency allow, the writer's rows a second against plain JDBC batch inserts
+ * of the same rows, and the peak heap. The last line printed is for machines.
+ */
+final class Bench {
+
+    static final String USAGE = String.join("\n",
+            "usage: java -jar incident-io-sync.jar bench [--incidents N] [--db h2|postgres] [--latency-ms MS]",
+            "                                          [--time-scale X] [--concurrency C] [--write-sample ROWS]",
+            "",
+            "Starts the incident.io simulator in this process, syncs all twelve tables into a fresh database",
+            "and reports requests, wall time, write throughput and peak heap against their floors.",
+            "",
+            "  --incidents N        incidents in the simulated account (default 20000), with their updates,",
+            "                       actions and follow-ups",
+            "  --db h2|postgres     destination (default h2, a new file database in a temporary directory);",
+            "                       postgres uses INCIDENT_DB_URL when it is a jdbc:postgresql URL, else",
+            "                       INCIDENT_TEST_PG_URL, in a new schema dropped afterwards",
+            "  --latency-ms MS      simulated round trip of each request (default 30)",
+            "  --time-scale X       the API's rate limits (1,200 a minute per key, 60 a minute on /v2/incidents)",
+            "                       refill X times faster, and the sync's budget with them (default 1: real speed)",
+            "  --concurrency C      tables synced at once (default incident.sync.concurrency)",
+            "  --write-sample ROWS  rows per table (incidents, incident_updates) for the write measurement",
+            "                       (default 10000)",
+            "",
+            "last line: bench: incidents=N rows=R requests=Q min_requests=M wall_s=W floor_s=F",
+            "           write_rows_per_s=X raw_rows_per_s=Y write_ratio=Z peak_heap_mb=H");
+
+    static final int KEY_PER_MINUTE = 1200;
+    static final int INCIDENTS_PER_MINUTE = 60;
+    static final int PAGE_SIZE = 250;
+    private static final List<String> INCIDENT_MODES = List.of("standard", "retrospective", "test", "tutorial", "stream");
+
+    private Bench() {
+    }
+
+    /** What the command line asked for. */
+    record Options(int incidents, String db, int latencyMillis, double timeScale, Integer concurrency, int writeSample) {
+    }
+
+    static int run(String[] args, PrintStream out, PrintStream err) {
+        Options options;
+        try {
+            options = parse(args, out);
+        } catch (IllegalArgumentException e) {
+            err.println("bench: " + e.getMessage() + " (bench --help)");
+            return 2;
+        }
+        if (options == null) {
+            return 0;
+        }
+        try (HeapSampler heap = new HeapSampler()) {
+            return bench(options, heap, out, err);
+        } catch (Exception e) {
+            err.println("bench: error: " + e.getMessage());
+            return 1;
+        }
+    }
+
+    static Options parse(String[] args, PrintStream out) {
+        int incidents = 20_000;
+        String db = "h2";
+        int latency = 30;
+        double scale = 1;
+        Integer concurrency = null;
+        int sample = 10_000;
+        for (int i = 0; i < args.length; i++) {
+            String option = args[i];
+            if (option.equals("--help") || option.equals("-h")) {
+                out.println(USAGE);
+                return null;
+            }
+            if (i + 1 >= args.length) {
+                throw new IllegalArgumentException("unknown option or missing value: '" + option + "'");
+            }
+            String value = args[++i];
+            try {
+                switch (option) {
+                    case "--incidents" -> incidents = positive(Integer.parseInt(value), option);
+                    case "--db" -> {
+                        if (!value.equals("h2") && !value.equals("postgres")) {
+                            throw new IllegalArgumentException("--db takes h2 or postgres, not '" + value + "'");
+                        }
+                        db = value;
+                    }
+                    case "--latency-ms" -> {
+                        latency = Integer.parseInt(value);
+                        if (latency < 0) {
+                            throw new IllegalArgumentException("--latency-ms must not be negative");
+                        }
+                    }
+                    case "--time-scale" -> {
+                        scale = Double.parseDouble(value);
+                        if (!(scale > 0)) {
+                            throw new IllegalArgumentException("--time-scale must be positive");
+                        }
+                    }
+                    case "--concurrency" -> concurrency = positive(Integer.parseInt(value), option);
+                    case "--write-sample" -> sample = positive(Integer.parseInt(value), option);
+                    default -> throw new IllegalArgumentException("unknown option '" + option + "'");
+                }
+            } catch (NumberFormatException e) {
+                throw new IllegalArgumentException("'" + value + "' is not a number for " + option);
+            }
+        }
+        return new Options(incidents, db, latency, scale, concurrency, sample);
+    }
+
+    private static int positive(int value, String option) {
+        if (value < 1) {
+            throw new IllegalArgumentException(option + " must be at least 1");
+        }
+        return value;
+    }
+
+    private static int bench(Options options, HeapSampler heap, PrintStream out, PrintStream err) throws Exception {
+        String syncKey = "bench-sync-" + Long.toHexString(System.nanoTime());
+        String writerKey = "bench-writer-" + Long.toHexString(System.nanoTime());
+        SimulatorConfig config = new SimulatorConfig().seed(1).incidents(options.incidents())
+                .addKey(syncKey, true).addKey(writerKey, true)
+                .keyRatePerMinute(KEY_PER_MINUTE).incidentsRatePerMinute(INCIDENTS_PER_MINUTE)
+                .timeScale(options.timeScale()).latencyMillis(options.latencyMillis());
+        try (Simulator simulator = Simulator.start(config, 0); Database db = Database.fresh(options.db())) {
+            Map<String, String> overrides = new HashMap<>();
+            overrides.put("incident.api.url", simulator.baseUrl());
+            overrides.put("incident.api.key", syncKey);
+            overrides.put("incident.db.url", db.url);
+            overrides.put("incident.db.user", db.user);
+            overrides.put("incident.db.password", db.password);
+            overrides.put("incident.streams", "");
+            overrides.put("incident.rate.per-minute", Double.toString(KEY_PER_MINUTE * options.timeScale()));
+            overrides.put("incident.rate.incidents-per-minute", Double.toString(INCIDENTS_PER_MINUTE * options.timeScale()));
+            if (options.concurrency() != null) {
+                overrides.put("incident.sync.concurrency", Integer.toString(options.concurrency()));
+            }
+            Application app = new Application(overrides);
+            if (Cli.misconfigured(app, err)) {
+                return 2;
+            }
+            out.printf(Locale.ROOT, "bench: %d incidents, %d ms a request, rate limits %d/min per key and %d/min on "
+                            + "/v2/incidents at time scale %s, %d tables at once, into %s%n",
+                    options.incidents(), options.latencyMillis(), KEY_PER_MINUTE, INCIDENTS_PER_MINUTE,
+                    trim(options.timeScale()), app.settings().concurrency(), IncidentSync.redact(db.url));
+
+            long start = System.nanoTime();
+            SyncRun run = app.syncOnce();
+            double wall = (System.nanoTime() - start) / 1e9;
+            long requests = simulator.totalRequests();
+            long rateLimited = simulator.rateLimited();
+            if (run == null || !run.ok()) {
+                err.println("bench: the sync failed, so there is nothing to measure");
+                if (run != null) {
+                    out.println(run.summary());
+                    run.results().stream().filter(r -> !r.ok()).forEach(r -> err.println(r.table() + ": " + r.error()));
+                }
+                return 1;
+            }
+            out.println(run.summary());
+
+            Map<String, Long> rows = new HashMap<>();
+            run.results().forEach(r -> rows.put(r.table(), r.rows()));
+            long totalRows = rows.values().stream().mapToLong(Long::longValue).sum();
+            List<Floor.Chain> chains;
+            WriterBenchmark.Result write;
+            try (Connection writer = db.connect(); Connection reader = db.connect()) {
+                chains = minimumRequests(rows, optionsPerField(writer, rows.get("custom_fields")));
+                Map<String, String> writerSettings = new HashMap<>(overrides);
+                writerSettings.put("incident.api.key", writerKey);
+                write = WriterBenchmark.measure(new Settings(writerSettings::get), writer, reader,
+                        options.writeSample());
+            }
+            long min = Floor.requests(chains);
+            int partitions = partitions(chains, rows.get("custom_fields"));
+            Floor.Limits limits = new Floor.Limits(KEY_PER_MINUTE, INCIDENTS_PER_MINUTE, options.timeScale());
+            double floor = Floor.seconds(chains, options.latencyMillis() / 1000.0, app.settings().concurrency(), limits);
+            double ratio = write.writerRowsPerSecond() / write.rawRowsPerSecond();
+            long peakMb = Math.round(heap.peakBytes() / (1024.0 * 1024.0));
+            long maxMb = Math.round(Runtime.getRuntime().maxMemory() / (1024.0 * 1024.0));
+
+            out.printf(Locale.ROOT, "requests: %d made, minimum %d; target at most %d (one more per partition, %d "
+                            + "partitions): %s; %d answered 429%n",
+                    requests, min, min + partitions, partitions, requests <= min + partitions ? "met" : "MISSED", rateLimited);
+            out.printf(Locale.ROOT, "wall: %.2f s, floor %.2f s (%.2fx); target at most 1.25x: %s%n",
+                    wall, floor, wall / floor, wall <= 1.25 * floor ? "met" : "MISSED");
+            out.printf(Locale.ROOT, "write: %.0f rows/s through the writer, %.0f rows/s plain JDBC batch inserts "
+                            + "(%d rows of incidents and incident_updates); ratio %.2f, target at least 0.5: %s%n",
+                    write.writerRowsPerSecond(), write.rawRowsPerSecond(), write.rows(), ratio,
+                    ratio >= 0.5 ? "met" : "MISSED");
+            out.printf(Locale.ROOT, "heap: peak %d MB of %d MB (simulator and sync in one process)%n", peakMb, maxMb);
+            out.printf(Locale.ROOT, "bench: incidents=%d rows=%d requests=%d min_requests=%d wall_s=%.2f floor_s=%.2f "
+                            + "write_rows_per_s=%.0f raw_rows_per_s=%.0f write_ratio=%.2f peak_heap_mb=%d%n",
+                    options.incidents(), totalRows, requests, min, wall, floor, write.writerRowsPerSecond(),
+                    write.rawRowsPerSecond(), ratio, peakMb);
+            return 0;
+        }
+    }
+
+    /**
+     * The fewest requests each table needs for the rows the sync found: a cursor listing the pages its
+     * rows fill at the maximum page size (at least one), custom field options that per custom field plus
+     * the call listing the fields, actions and follow-ups one call per incident mode, any other table one.
+     */
+    static List<Floor.Chain> minimumRequests(Map<String, Long> rows, List<Long> optionsPerField) {
+        List<Floor.Chain> chains = new ArrayList<>();
+        rows.forEach((table, count) -> {
+            long requests = switch (table) {
+                case "incidents", "incident_updates", "users" -> pages(count);
+                case "custom_field_options" -> 1 + optionsPerField.stream().mapToLong(Bench::pages).sum();
+                case "actions", "follow_ups" -> INCIDENT_MODES.size();
+                default -> 1;
+            };
+            chains.add(new Floor.Chain(table, requests, table.equals("incidents")));
+        });
+        chains.sort(Comparator.comparing(Floor.Chain::table));
+        return chains;
+    }
+
+    private static long pages(long rows) {
+        return Math.max(1, (rows + PAGE_SIZE - 1) / PAGE_SIZE);
+    }
+
+    /** The listings walked: one per table, but one per custom field for options and one per mode for actions and follow-ups. */
+    private static int partitions(List<Floor.Chain> chains, long customFields) {
+        int out = 0;
+        for (Floor.Chain chain : chains) {
+            out += switch (chain.table()) {
+                case "custom_field_options" -> (int) customFields;
+                case "actions", "follow_ups" -> INCIDENT_MODES.size();
+                default -> 1;
+            };
+        }
+        return out;
+    }
+
+    /** The options of each custom field, including the fields that have none. */
+    private static List<Long> optionsPerField(Connection c, long customFields) throws SQLException {
+        List<Long> out = new ArrayList<>();
+        try (Statement s = c.createStatement();
+             ResultSet rs = s.executeQuery("SELECT COUNT(*) FROM custom_field_options GROUP BY custom_field_id")) {
+            while (rs.next()) {
+                out.add(rs.getLong(1));
+            }
+        }
+        while (out.size() < customFields) {
+            out.add(0L);
+        }
+        return out;
+    }
+
+    private static String trim(double value) {
+        return value == Math.rint(value) ? Long.toString((long) value) : Double.toString(value);
+    }
+
+    /** The destination: a new H2 file database, or a new schema on the PostgreSQL server; removed on close. */
+    private static final class Database implements AutoCloseable {
+        final String url;
+        final String user;
+        final String password;
+        private final Path dir;
+        private final String baseUrl;
+        private final String schema;
+
+        private Database(String url, String user, String password, Path dir, String baseUrl, String schema) {
+            this.url = url;
+            this.user = user;
+            this.password = password;
+            this.dir = dir;
+            this.baseUrl = baseUrl;
+            this.schema = schema;
+        }
+
+        static Database fresh(String kind) throws IOException, SQLException {
+            if (kind.equals("h2")) {
+                Path dir = Files.createTempDirectory("incident-io-bench-");
+                return new Database("jdbc:h2:file:" + dir.resolve("bench").toAbsolutePath(), "", "", dir, null, null);
+            }
+            Map<String, String> configured = Application.resolve(Map.of());
+            String base = configured.getOrDefault("incident.db.url", "");
+            String user = configured.getOrDefault("incident.db.user", "");
+            String password = configured.getOrDefault("incident.db.password", "");
+            if (!base.startsWith("jdbc:postgresql")) {
+                base = System.getenv().getOrDefault("INCIDENT_TEST_PG_URL", "");
+                user = "";
+                password = "";
+            }
+            if (!base.startsWith("jdbc:postgresql")) {
+                throw new IllegalArgumentException("--db postgres needs a PostgreSQL JDBC URL: set INCIDENT_DB_URL "
+                        + "(or INCIDENT_TEST_PG_URL), e.g. jdbc:postgresql://127.0.0.1:5432/test?user=postgres");
+            }
+            String schema = "bench_" + UUID.randomUUID().toString().replace("-", "").substring(0, 12);
+            try (Connection c = DriverManager.getConnection(base, user, password); Statement s = c.createStatement()) {
+                s.execute("CREATE SCHEMA " + schema);
+            }
+            String url = base + (base.contains("?") ? "&" : "?") + "currentSchema=" + schema;
+            return new Database(url, user, password, null, base, schema);
+        }
+
+        Connection connect() throws SQLException {
+            return DriverManager.getConnection(url, user, password);
+        }
+
+        @Override
+        public void close() throws IOException, SQLException {
+            if (schema != null) {
+                try (Connection c = DriverManager.getConnection(baseUrl, user, password); Statement s = c.createStatement()) {
+                    s.execute("DROP SCHEMA " + schema + " CASCADE");
+                }
+            }
+            if (dir != null) {
+                try (Stream<Path> files = Files.walk(dir)) {
+                    for (Path p : files.sorted(Comparator.reverseOrder()).toList()) {
+                        Files.deleteIfExists(p);
+                    }
+                }
+            }
+        }
+    }
+}
