@@ -63,7 +63,7 @@ class AtomicSwapTest {
         Object firstUser = usersBefore.keySet().iterator().next();
         assertNotEquals(usersBefore.get(firstUser).get("_sdc_extracted_at"), usersAfter.get(firstUser).get("_sdc_extracted_at"),
                 "the other tables were synced again");
-        assertTrue(h.tables().stream().noneMatch(t -> t.startsWith("_sdc_stage_")), "no staging table is left behind");
+        assertTrue(h.tables().stream().noneMatch(t -> t.startsWith("_sdc_stage_")), "no staging table is left behind: " + h.tables());
     }
 
     @Test

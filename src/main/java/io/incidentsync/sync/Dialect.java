@@ -4,6 +4,7 @@ import java.sql.Connection;
 import java.sql.DatabaseMetaData;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.sql.Statement;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -49,6 +50,16 @@ public abstract class Dialect {
     /** A text expression as a value of a JSON column. */
     public String castJson(String expression) {
         return expression;
+    }
+
+    /** Whether {@link #renameSwap} replaces a live table, rather than a copy in one transaction. */
+    public boolean swapsByRename() {
+        return false;
+    }
+
+    /** Puts {@code stage} in the place of {@code live} by renaming, with no reader seeing neither. */
+    public void renameSwap(Connection connection, String stage, String live, String old) throws SQLException {
+        throw new UnsupportedOperationException();
     }
 
     /** Insert-or-replace by primary key, so a record repeated across pages is stored once. */
@@ -102,6 +113,39 @@ public abstract class Dialect {
                 // H2's CHARACTER VARYING holds values of many megabytes, and unlike its large
                 // objects it is stored in the row: several times faster to write
                 default: return "CHARACTER VARYING";
+            }
+        }
+
+        @Override
+        public boolean swapsByRename() {
+            return true;
+        }
+
+        /**
+         * Renames under H2's exclusive mode, which pauses every other connection's statements until
+         * it ends, so no reader looks between the two renames. Without admin rights to enter it the
+         * renames still run, back to back.
+         */
+        @Override
+        public void renameSwap(Connection connection, String stage, String live, String old) throws SQLException {
+            try (Statement s = connection.createStatement()) {
+                s.execute("DROP TABLE IF EXISTS " + quote(old));
+                boolean exclusive = false;
+                try {
+                    s.execute("SET EXCLUSIVE 1");
+                    exclusive = true;
+                } catch (SQLException notAdmin) {
+                    // a user without admin rights: the window between the renames stays open
+                }
+                try {
+                    s.execute("ALTER TABLE " + quote(live) + " RENAME TO " + quote(old));
+                    s.execute("ALTER TABLE " + quote(stage) + " RENAME TO " + quote(live));
+                } finally {
+                    if (exclusive) {
+                        s.execute("SET EXCLUSIVE 0");
+                    }
+                }
+                s.execute("DROP TABLE " + quote(old));
             }
         }
 

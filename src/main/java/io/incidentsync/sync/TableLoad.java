@@ -203,64 +203,96 @@ public final class TableLoad implements ApiClient.Meter {
     }
 
     /**
-     * The staging table becomes the live table in one transaction. Columns built from child listings
-     * (incidents.updates, incidents.actions) are aggregated from the latest complete listing of each
-     * in the same statement that copies the rows. Returns the rows now live.
+     * The staging table becomes the live table. Columns built from child listings (incidents.updates,
+     * incidents.actions) are filled in the staging table first, a few hundred rows per transaction.
+     * Then H2 renames the tables while other connections are paused (its DDL cannot join a
+     * transaction, and one transaction copying a large table needs memory in proportion to it);
+     * PostgreSQL replaces the rows in one transaction, keeping the table's grants and dependent views.
+     * Returns the rows now live.
      */
     long swap() throws SQLException {
         flush();
+        if (!childColumns.isEmpty()) {
+            fillChildColumns();
+        }
+        rows = count(stage);
         Map<String, String> live = dialect.columns(connection, table);
-        if (live.isEmpty() && childColumns.isEmpty()) {
-            // no previous table for a reader to see: the staging table simply takes the name
-            rows = count(stage);
-            ddl("ALTER TABLE " + dialect.quote(stage) + " RENAME TO " + dialect.quote(table));
-            keepChildren();
-            return rows;
-        }
         if (live.isEmpty()) {
-            ddl(createTable(table, true));
+            // no previous table for a reader to see: the staging table simply takes the name
+            ddl("ALTER TABLE " + dialect.quote(stage) + " RENAME TO " + dialect.quote(table));
+        } else if (dialect.swapsByRename()) {
+            synchronized (DDL) {
+                dialect.renameSwap(connection, stage, table, "_sdc_old_" + table);
+                connection.commit();
+            }
         } else {
-            Map<String, ColumnType> wanted = new LinkedHashMap<>(columns);
-            childColumns.keySet().forEach(c -> wanted.put(c, ColumnType.JSON));
-            for (Map.Entry<String, ColumnType> c : wanted.entrySet()) {
-                if (!live.containsKey(c.getKey())) {
-                    ddl("ALTER TABLE " + dialect.quote(table) + " ADD COLUMN " + dialect.quote(c.getKey()) + " "
-                            + dialect.type(c.getValue(), false));
-                }
+            copyInto(live);
+        }
+        keepChildren();
+        return rows;
+    }
+
+    private void copyInto(Map<String, String> live) throws SQLException {
+        Map<String, ColumnType> all = new LinkedHashMap<>(columns);
+        childColumns.keySet().forEach(c -> all.put(c, ColumnType.JSON));
+        for (Map.Entry<String, ColumnType> c : all.entrySet()) {
+            if (!live.containsKey(c.getKey())) {
+                ddl("ALTER TABLE " + dialect.quote(table) + " ADD COLUMN " + dialect.quote(c.getKey()) + " "
+                        + dialect.type(c.getValue(), false));
             }
         }
-        List<String> targets = new ArrayList<>();
-        List<String> sources = new ArrayList<>();
-        for (String c : columns.keySet()) {
-            targets.add(dialect.quote(c));
-            sources.add("s." + dialect.quote(c));
-        }
-        for (Map.Entry<String, String> child : childColumns.entrySet()) {
-            targets.add(dialect.quote(child.getKey()));
-            String children = childrenTable(child.getValue());
-            if (dialect.columns(connection, children).isEmpty()) {
-                sources.add(dialect.castJson("'[]'"));
-                continue;
-            }
-            // one index range per incident: incident_id leads the children's primary key
-            sources.add(dialect.castJson("COALESCE((SELECT '[' || "
-                    + dialect.aggregate("c." + dialect.quote("record"), "c." + dialect.quote("id")) + " || ']' FROM "
-                    + dialect.quote(children) + " c WHERE c." + dialect.quote("incident_id") + " = s."
-                    + dialect.quote("id") + "), '[]')"));
-        }
-        String copy = "INSERT INTO " + dialect.quote(table) + " (" + String.join(", ", targets) + ") SELECT "
-                + String.join(", ", sources) + " FROM " + dialect.quote(stage) + " s";
+        String names = all.keySet().stream().map(dialect::quote).collect(Collectors.joining(", "));
         try (Statement s = connection.createStatement()) {
             s.executeUpdate("DELETE FROM " + dialect.quote(table));
-            rows = s.executeUpdate(copy);
+            s.executeUpdate("INSERT INTO " + dialect.quote(table) + " (" + names + ") SELECT " + names
+                    + " FROM " + dialect.quote(stage));
             connection.commit();
         } catch (SQLException | RuntimeException e) {
             connection.rollback();
             throw e;
         }
-        ddl("DROP TABLE IF EXISTS " + dialect.quote(stage));
-        keepChildren();
-        return rows;
+        ddl("DROP TABLE " + dialect.quote(stage));
+    }
+
+    /** Fills incidents.updates and incidents.actions in the staging table, one slice of ids per transaction. */
+    private void fillChildColumns() throws SQLException {
+        List<String> sets = new ArrayList<>();
+        for (Map.Entry<String, String> child : childColumns.entrySet()) {
+            String children = childrenTable(child.getValue());
+            String array = "'[]'";
+            if (!dialect.columns(connection, children).isEmpty()) {
+                // an index range per incident: incident_id leads the children's primary key
+                array = "COALESCE((SELECT '[' || " + dialect.aggregate("c." + dialect.quote("record"), "c." + dialect.quote("id"))
+                        + " || ']' FROM " + dialect.quote(children) + " c WHERE c." + dialect.quote("incident_id")
+                        + " = s." + dialect.quote("id") + "), '[]')";
+            }
+            sets.add(dialect.quote(child.getKey()) + " = " + dialect.castJson(array));
+        }
+        String id = dialect.quote("id");
+        String next = "SELECT MAX(" + id + ") FROM (SELECT " + id + " FROM " + dialect.quote(stage) + " WHERE " + id
+                + " > ? ORDER BY " + id + " LIMIT " + MAX_BATCH + ") slice";
+        String update = "UPDATE " + dialect.quote(stage) + " s SET " + String.join(", ", sets) + " WHERE s." + id
+                + " > ? AND s." + id + " <= ?";
+        try (PreparedStatement bound = connection.prepareStatement(next);
+             PreparedStatement fill = connection.prepareStatement(update)) {
+            String from = "";
+            while (true) {
+                bound.setString(1, from);
+                String to;
+                try (ResultSet rs = bound.executeQuery()) {
+                    rs.next();
+                    to = rs.getString(1);
+                }
+                if (to == null) {
+                    break;
+                }
+                fill.setString(1, from);
+                fill.setString(2, to);
+                fill.executeUpdate();
+                connection.commit();
+                from = to;
+            }
+        }
     }
 
     private long count(String name) throws SQLException {
@@ -334,7 +366,7 @@ public final class TableLoad implements ApiClient.Meter {
      */
     private void createStage() throws SQLException {
         if (!created) {
-            ddl(createTable(stage, false));
+            ddl(createTable(stage, true));
             created = true;
         }
     }
@@ -356,13 +388,14 @@ public final class TableLoad implements ApiClient.Meter {
         }
     }
 
+    // counted from the prefetching thread too
     @Override
-    public void request() {
+    public synchronized void request() {
         requests++;
     }
 
     @Override
-    public void retry() {
+    public synchronized void retry() {
         retries++;
     }
 
@@ -370,11 +403,11 @@ public final class TableLoad implements ApiClient.Meter {
         return pages;
     }
 
-    public long requests() {
+    public synchronized long requests() {
         return requests;
     }
 
-    public long retries() {
+    public synchronized long retries() {
         return retries;
     }
 
