@@ -80,6 +80,52 @@ class JarIT {
     }
 
     @Test
+    void sigtermInTheMiddleOfASyncLeavesThePreviousTablesAsTheyWere() throws Exception {
+        try (SyncHarness h = SyncHarness.start(1000)) {
+            Map<String, String> env = new HashMap<>();
+            env.put("INCIDENT_API_URL", h.simulator.baseUrl());
+            env.put("INCIDENT_API_KEY", SyncHarness.PRIVATE_KEY);
+            env.put("INCIDENT_RATE_PER_MINUTE", Integer.toString(1200 * SyncHarness.TIME_SCALE));
+            env.put("INCIDENT_RATE_INCIDENTS_PER_MINUTE", Integer.toString(60 * SyncHarness.TIME_SCALE));
+            try (JarProcess sync = JarProcess.start(dir, env, "sync")) {
+                assertEquals(0, sync.waitFor(180), sync.output());
+            }
+            String db = "jdbc:h2:file:" + dir.resolve("data/incident").toAbsolutePath();
+            Map<String, Long> before = counts(db);
+
+            // the second sync stalls on its third page of incidents for longer than Camel waits on shutdown;
+            // SIGTERM arrives meanwhile
+            h.simulator.faults().slow("/v2/incidents", 3, 60_000);
+            env.put("INCIDENT_SCHEDULE", "0/2 * * * * ?");
+            try (JarProcess run = JarProcess.start(dir, env, "run")) {
+                run.await(l -> l.contains("incidents: started"), 120);
+                long deadline = System.currentTimeMillis() + 60_000;
+                while (h.simulator.requests("/v2/incidents") < 3 + 4 && System.currentTimeMillis() < deadline) {
+                    Thread.sleep(50);
+                }
+                run.process.destroy();
+                int code = run.waitFor(90);
+                assertTrue(code == 0 || code == 143, "exit " + code + "\n" + run.output());
+            }
+            assertEquals(before, counts(db), "no table is half-written");
+            assertEquals(h.simulator.oracle().records("incidents", true).size(), before.get("incidents"));
+        }
+    }
+
+    private static Map<String, Long> counts(String db) throws Exception {
+        Map<String, Long> out = new java.util.TreeMap<>();
+        try (Connection c = DriverManager.getConnection(db); Statement s = c.createStatement()) {
+            for (String table : OracleComparison.KEYS.keySet()) {
+                try (ResultSet rs = s.executeQuery("SELECT COUNT(*), MAX(_sdc_extracted_at) FROM " + table)) {
+                    rs.next();
+                    out.put(table, rs.getLong(1));
+                }
+            }
+        }
+        return out;
+    }
+
+    @Test
     void runSyncsOnItsScheduleAndStopsCleanlyOnSigterm() throws Exception {
         try (SyncHarness h = SyncHarness.start(200)) {
             Map<String, String> env = new HashMap<>();
