@@ -139,7 +139,13 @@ public abstract class Dialect {
                 }
                 try {
                     s.execute("ALTER TABLE " + quote(live) + " RENAME TO " + quote(old));
-                    s.execute("ALTER TABLE " + quote(stage) + " RENAME TO " + quote(live));
+                    try {
+                        s.execute("ALTER TABLE " + quote(stage) + " RENAME TO " + quote(live));
+                    } catch (SQLException e) {
+                        // never leave the name empty: the previous table goes back
+                        s.execute("ALTER TABLE " + quote(old) + " RENAME TO " + quote(live));
+                        throw e;
+                    }
                 } finally {
                     if (exclusive) {
                         s.execute("SET EXCLUSIVE 0");
