@@ -97,7 +97,9 @@ public final class IncidentSync {
         }
         try {
             TableLoad load = new TableLoad(table, Arrays.asList(primaryKey.split("\\s*,\\s*")),
-                    catalog.listing(path).columns(), childColumns, dialect, connection, run.startedAt(),
+                    catalog.listing(path).columns(), childColumns,
+                    () -> Streams.INCIDENT_CHILDREN.keySet().stream().allMatch(run::isDone),
+                    dialect, connection, run.startedAt(),
                     Streams.INCIDENT_CHILDREN.containsKey(table) ? Streams.INCIDENT_CHILDREN.get(table) : null);
             exchange.setProperty("load", load);
             exchange.setProperty("arrayKey", catalog.listing(path).arrayKey());

@@ -48,6 +48,12 @@ public final class SyncRun {
         done.get(result.table()).complete(result.ok());
     }
 
+    /** True when a table of this run has ended, or is not part of it. */
+    boolean isDone(String table) {
+        CompletableFuture<Boolean> future = done.get(table);
+        return future == null || future.isDone();
+    }
+
     /** Waits for a table of this run to end; true when it succeeded, null when it is not part of the run. */
     Boolean await(String table) throws InterruptedException {
         CompletableFuture<Boolean> future = done.get(table);

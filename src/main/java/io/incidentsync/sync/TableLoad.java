@@ -3,6 +3,13 @@ package io.incidentsync.sync;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
+import java.io.BufferedReader;
+import java.io.BufferedWriter;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -12,11 +19,13 @@ import java.sql.Types;
 import java.time.OffsetDateTime;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.BooleanSupplier;
 import java.util.stream.Collectors;
 
 /**
@@ -46,6 +55,15 @@ public final class TableLoad implements ApiClient.Meter {
     private final Map<String, ColumnType> columns = new LinkedHashMap<>();
     /** Columns of the live table built at the swap from child listings: column name to child kind. */
     private final Map<String, String> childColumns;
+    /** True once the child listings the columns above are built from are complete. */
+    private final BooleanSupplier childrenReady;
+    /**
+     * While the child listings are still running, records wait on disk (one JSON document a line)
+     * instead of being written without their child arrays and rewritten later.
+     */
+    private boolean spooling;
+    private Path spool;
+    private BufferedWriter spoolOut;
     private PreparedStatement childUpsert;
     private final RecordFlattener flattener;
     private final List<Map<String, JsonNode>> batch = new ArrayList<>();
@@ -61,7 +79,8 @@ public final class TableLoad implements ApiClient.Meter {
     private long rows;
 
     TableLoad(String table, List<String> key, List<Catalog.Column> catalog, Map<String, String> childColumns,
-              Dialect dialect, Connection connection, OffsetDateTime extractedAt, String childKind)
+              BooleanSupplier childrenReady, Dialect dialect, Connection connection, OffsetDateTime extractedAt,
+              String childKind)
             throws SQLException {
         this.table = table;
         this.stage = "_sdc_stage_" + table;
@@ -83,6 +102,8 @@ public final class TableLoad implements ApiClient.Meter {
             columns.putIfAbsent(k, ColumnType.TEXT);
         }
         this.childColumns = childColumns;
+        this.childrenReady = childrenReady;
+        this.spooling = !childColumns.isEmpty();
         columns.put(EXTRACTED_AT, ColumnType.TIMESTAMP);
         this.flattener = new RecordFlattener(json);
         // one commit per page, not per row
@@ -121,6 +142,10 @@ public final class TableLoad implements ApiClient.Meter {
 
     /** Adds one record to the current batch; a field never seen before gets a new column. */
     public void add(ObjectNode record) throws SQLException {
+        if (spooling) {
+            spool(record);
+            return;
+        }
         Map<String, JsonNode> row = new LinkedHashMap<>();
         for (Map.Entry<String, JsonNode> e : flattener.flatten(record).entrySet()) {
             String column = RecordFlattener.fit(e.getKey());
@@ -147,7 +172,86 @@ public final class TableLoad implements ApiClient.Meter {
     /** Ends a page: its records go to the database in one batch. */
     public void endPage() throws SQLException {
         pages++;
+        if (spooling && childrenReady.getAsBoolean()) {
+            drainSpool();
+        }
         flush();
+    }
+
+    private void spool(ObjectNode record) {
+        try {
+            if (spoolOut == null) {
+                spool = Files.createTempFile("incident-io-sync-" + table + "-", ".ndjson");
+                spoolOut = Files.newBufferedWriter(spool, StandardCharsets.UTF_8);
+            }
+            spoolOut.write(Page.json(record));
+            spoolOut.newLine();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** Writes the records that waited, now that their child arrays can be built. */
+    private void drainSpool() throws SQLException {
+        spooling = false;
+        if (spoolOut == null) {
+            return;
+        }
+        try {
+            spoolOut.close();
+            try (BufferedReader in = Files.newBufferedReader(spool, StandardCharsets.UTF_8)) {
+                String line;
+                while ((line = in.readLine()) != null) {
+                    add((ObjectNode) Page.MAPPER.readTree(line));
+                }
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } finally {
+            deleteSpool();
+        }
+    }
+
+    private void deleteSpool() {
+        try {
+            if (spoolOut != null) {
+                spoolOut.close();
+            }
+            if (spool != null) {
+                Files.deleteIfExists(spool);
+            }
+        } catch (IOException ignored) {
+            // a temporary file left behind is harmless
+        }
+        spoolOut = null;
+        spool = null;
+    }
+
+    /** Each incident's child records, as JSON array text, for the incidents of one batch. */
+    private Map<String, String> childArrays(String kind, List<String> incidents) throws SQLException {
+        Map<String, String> out = new HashMap<>();
+        String children = childrenTable(kind);
+        if (incidents.isEmpty() || dialect.columns(connection, children).isEmpty()) {
+            return out;
+        }
+        String sql = "SELECT " + dialect.quote("incident_id") + ", " + dialect.quote("record") + " FROM "
+                + dialect.quote(children) + " WHERE " + dialect.quote("incident_id") + " IN ("
+                + String.join(", ", Collections.nCopies(incidents.size(), "?")) + ") ORDER BY "
+                + dialect.quote("incident_id") + ", " + dialect.quote("id");
+        try (PreparedStatement ps = connection.prepareStatement(sql)) {
+            for (int i = 0; i < incidents.size(); i++) {
+                ps.setString(i + 1, incidents.get(i));
+            }
+            try (ResultSet rs = ps.executeQuery()) {
+                Map<String, StringBuilder> arrays = new HashMap<>();
+                while (rs.next()) {
+                    StringBuilder array = arrays.computeIfAbsent(rs.getString(1), k -> new StringBuilder("["));
+                    array.append(array.length() == 1 ? "" : ",").append(rs.getString(2));
+                }
+                arrays.forEach((incident, array) -> out.put(incident, array.append(']').toString()));
+            }
+        }
+        return out;
     }
 
     private void flush() throws SQLException {
@@ -157,6 +261,16 @@ public final class TableLoad implements ApiClient.Meter {
         }
         List<String> names = new ArrayList<>(columns.keySet());
         List<ColumnType> types = names.stream().map(columns::get).collect(Collectors.toList());
+        Map<String, Map<String, String>> arrays = new HashMap<>();
+        if (!childColumns.isEmpty()) {
+            List<String> ids = batch.stream().map(r -> r.get("id")).filter(v -> v != null && !v.isNull())
+                    .map(JsonNode::asText).distinct().collect(Collectors.toList());
+            for (Map.Entry<String, String> child : childColumns.entrySet()) {
+                names.add(child.getKey());
+                types.add(ColumnType.JSON);
+                arrays.put(child.getKey(), childArrays(child.getValue(), ids));
+            }
+        }
         if (upsert == null) {
             upsert = connection.prepareStatement(dialect.upsert(stage, names, types, key));
         }
@@ -166,6 +280,8 @@ public final class TableLoad implements ApiClient.Meter {
                 Object value;
                 if (column.equals(EXTRACTED_AT)) {
                     value = extractedAt;
+                } else if (arrays.containsKey(column)) {
+                    value = arrays.get(column).getOrDefault(row.get("id").asText(), "[]");
                 } else {
                     try {
                         value = types.get(i).convert(row.get(column));
@@ -203,18 +319,16 @@ public final class TableLoad implements ApiClient.Meter {
     }
 
     /**
-     * The staging table becomes the live table. Columns built from child listings (incidents.updates,
-     * incidents.actions) are filled in the staging table first, a few hundred rows per transaction.
-     * Then H2 renames the tables while other connections are paused (its DDL cannot join a
+     * The staging table becomes the live table: H2 renames the tables while other connections are paused (its DDL cannot join a
      * transaction, and one transaction copying a large table needs memory in proportion to it);
      * PostgreSQL replaces the rows in one transaction, keeping the table's grants and dependent views.
      * Returns the rows now live.
      */
     long swap() throws SQLException {
-        flush();
-        if (!childColumns.isEmpty()) {
-            fillChildColumns();
+        if (spooling) {
+            drainSpool();
         }
+        flush();
         rows = count(stage);
         Map<String, String> live = dialect.columns(connection, table);
         if (live.isEmpty()) {
@@ -254,47 +368,6 @@ public final class TableLoad implements ApiClient.Meter {
         ddl("DROP TABLE " + dialect.quote(stage));
     }
 
-    /** Fills incidents.updates and incidents.actions in the staging table, one slice of ids per transaction. */
-    private void fillChildColumns() throws SQLException {
-        List<String> sets = new ArrayList<>();
-        for (Map.Entry<String, String> child : childColumns.entrySet()) {
-            String children = childrenTable(child.getValue());
-            String array = "'[]'";
-            if (!dialect.columns(connection, children).isEmpty()) {
-                // an index range per incident: incident_id leads the children's primary key
-                array = "COALESCE((SELECT '[' || " + dialect.aggregate("c." + dialect.quote("record"), "c." + dialect.quote("id"))
-                        + " || ']' FROM " + dialect.quote(children) + " c WHERE c." + dialect.quote("incident_id")
-                        + " = s." + dialect.quote("id") + "), '[]')";
-            }
-            sets.add(dialect.quote(child.getKey()) + " = " + dialect.castJson(array));
-        }
-        String id = dialect.quote("id");
-        String next = "SELECT MAX(" + id + ") FROM (SELECT " + id + " FROM " + dialect.quote(stage) + " WHERE " + id
-                + " > ? ORDER BY " + id + " LIMIT " + MAX_BATCH + ") slice";
-        String update = "UPDATE " + dialect.quote(stage) + " s SET " + String.join(", ", sets) + " WHERE s." + id
-                + " > ? AND s." + id + " <= ?";
-        try (PreparedStatement bound = connection.prepareStatement(next);
-             PreparedStatement fill = connection.prepareStatement(update)) {
-            String from = "";
-            while (true) {
-                bound.setString(1, from);
-                String to;
-                try (ResultSet rs = bound.executeQuery()) {
-                    rs.next();
-                    to = rs.getString(1);
-                }
-                if (to == null) {
-                    break;
-                }
-                fill.setString(1, from);
-                fill.setString(2, to);
-                fill.executeUpdate();
-                connection.commit();
-                from = to;
-            }
-        }
-    }
-
     private long count(String name) throws SQLException {
         try (Statement s = connection.createStatement();
              ResultSet rs = s.executeQuery("SELECT COUNT(*) FROM " + dialect.quote(name))) {
@@ -316,6 +389,7 @@ public final class TableLoad implements ApiClient.Meter {
 
     /** Drops what this load wrote; the live table is untouched. Never throws. */
     void abort() {
+        deleteSpool();
         try {
             connection.rollback();
             ddl("DROP TABLE IF EXISTS " + dialect.quote(stage));
@@ -328,6 +402,7 @@ public final class TableLoad implements ApiClient.Meter {
     }
 
     void close() {
+        deleteSpool();
         closeUpsert();
         if (childUpsert != null) {
             try {

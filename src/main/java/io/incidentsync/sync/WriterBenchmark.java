@@ -99,7 +99,7 @@ public final class WriterBenchmark {
         long nanos = 0;
         long start = System.nanoTime();
         TableLoad load = new TableLoad(table, Arrays.asList(source.primaryKey().split("\\s*,\\s*")), listing.columns(),
-                Map.of(), dialect, connection, OffsetDateTime.now(ZoneOffset.UTC),
+                Map.of(), () -> true, dialect, connection, OffsetDateTime.now(ZoneOffset.UTC),
                 Streams.INCIDENT_CHILDREN.get(source.table()));
         nanos += System.nanoTime() - start;
         try {
