@@ -4,7 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.incidentsync.sync.SyncRun;
 import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 
@@ -25,9 +25,12 @@ class ReplicationTest {
         return SyncHarness.start(incidents);
     }
 
-    @BeforeAll
+    // per test rather than @BeforeAll, so that a missing server shows as each test skipped
+    @BeforeEach
     void start() throws Exception {
-        h = harness(300);
+        if (h == null) {
+            h = harness(300);
+        }
     }
 
     @AfterAll

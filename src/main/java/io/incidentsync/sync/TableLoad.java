@@ -63,6 +63,7 @@ public final class TableLoad implements ApiClient.Meter {
      */
     private boolean spooling;
     private Path spool;
+    private final Map<String, Boolean> childTables = new HashMap<>();
     private BufferedWriter spoolOut;
     private PreparedStatement childUpsert;
     private final RecordFlattener flattener;
@@ -231,7 +232,8 @@ public final class TableLoad implements ApiClient.Meter {
     private Map<String, String> childArrays(String kind, List<String> incidents) throws SQLException {
         Map<String, String> out = new HashMap<>();
         String children = childrenTable(kind);
-        if (incidents.isEmpty() || dialect.columns(connection, children).isEmpty()) {
+        // the child listings are complete by now, so whether their table exists no longer changes
+        if (incidents.isEmpty() || !childTables.computeIfAbsent(children, this::exists)) {
             return out;
         }
         String sql = "SELECT " + dialect.quote("incident_id") + ", " + dialect.quote("record") + " FROM "
@@ -366,6 +368,14 @@ public final class TableLoad implements ApiClient.Meter {
             throw e;
         }
         ddl("DROP TABLE " + dialect.quote(stage));
+    }
+
+    private boolean exists(String name) {
+        try {
+            return !dialect.columns(connection, name).isEmpty();
+        } catch (SQLException e) {
+            throw new SyncException("cannot read the database's catalogue for " + name + ": " + e.getMessage());
+        }
     }
 
     private long count(String name) throws SQLException {
