@@ -44,6 +44,26 @@ class ErrorLinesTest {
     }
 
     @Test
+    void anUnreachableApiFailsEveryTableWithALineNamingTheUrlAndKeepsTheirRows() throws Exception {
+        assertEquals(0, h.syncCommand(h.overrides(SyncHarness.PRIVATE_KEY)), h.lastErr);
+        Map<String, Map<String, Object>> before = h.rows("incidents", "id");
+        Map<String, String> settings = h.overrides(SyncHarness.PRIVATE_KEY);
+        // nothing listens on port 1 of the loopback address
+        settings.put("incident.api.url", "http://127.0.0.1:1");
+        settings.put("incident.http.max-attempts", "3");
+        assertEquals(1, h.syncCommand(settings));
+
+        List<String> lines = h.lastErr.lines().filter(l -> !l.isBlank()).toList();
+        assertEquals(OracleComparison.KEYS.size(), lines.size(), "one line per table:\n" + h.lastErr);
+        for (String line : lines) {
+            assertTrue(line.contains("http://127.0.0.1:1") && line.contains("incident.api.url"), line);
+        }
+        assertTrue(lines.stream().filter(l -> l.contains("not tried")).count() >= OracleComparison.KEYS.size() - 4,
+                "once the host proved unreachable, the tables still queued fail at once:\n" + h.lastErr);
+        assertEquals(before, h.rows("incidents", "id"), "the stored rows are kept");
+    }
+
+    @Test
     void aKeyWithoutAScopeGivesTheForbiddenLineNamingTheScopeAndFailsOnlyThatTable() throws Exception {
         h.simulator.faults().forbidden("/v2/users", "Read users");
         assertEquals(1, h.syncCommand(h.overrides(SyncHarness.PRIVATE_KEY)));

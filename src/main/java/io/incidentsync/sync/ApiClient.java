@@ -72,6 +72,8 @@ public final class ApiClient {
     }
 
     private final String baseUrl;
+    /** Set when connecting failed through every attempt: why the API cannot be reached in this run. */
+    private volatile String unreachable;
     private final String authorization;
     private final RateBudget budget;
     private final HttpClient http;
@@ -111,8 +113,14 @@ public final class ApiClient {
         URI uri = URI.create(baseUrl + path + queryString(query));
         String what = "GET " + path + queryString(withoutFilters(query));
         String lastProblem = "";
+        boolean connectFailed = false;
         for (int attempt = 1; ; attempt++) {
+            String down = unreachable;
+            if (down != null) {
+                throw new SyncException(what + " not tried: " + down);
+            }
             long waitMillis;
+            connectFailed = false;
             budget.acquire(path);
             meter.request();
             try {
@@ -149,6 +157,7 @@ public final class ApiClient {
                 waitMillis = backoff(attempt);
             } catch (ConnectException e) {
                 lastProblem = "cannot connect to " + baseUrl + " (check incident.api.url and the network)";
+                connectFailed = true;
                 waitMillis = backoff(attempt);
             } catch (IOException e) {
                 lastProblem = "the connection was reset or closed before a complete answer ("
@@ -156,6 +165,11 @@ public final class ApiClient {
                 waitMillis = backoff(attempt);
             }
             if (attempt >= maxAttempts) {
+                if (connectFailed) {
+                    // the host is down for every table: the others fail at once rather than each retrying
+                    unreachable = "the API at " + baseUrl + " could not be reached in " + attempt
+                            + " attempts; check incident.api.url (INCIDENT_API_URL) and the network";
+                }
                 throw new SyncException(what + " failed after " + attempt + " attempts, last with " + lastProblem
                         + "; if the trouble is passing, run again or raise incident.http.max-attempts");
             }
@@ -163,6 +177,11 @@ public final class ApiClient {
             LOG.debug("{}: {}; retrying in {} ms (attempt {} of {})", what, lastProblem, waitMillis, attempt + 1, maxAttempts);
             Thread.sleep(Math.min(waitMillis, maxWaitMillis));
         }
+    }
+
+    /** A new run tries the API afresh, however the last one ended. */
+    public void resetReachability() {
+        unreachable = null;
     }
 
     static String maskBearer(String text) {

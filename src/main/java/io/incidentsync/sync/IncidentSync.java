@@ -60,6 +60,7 @@ public final class IncidentSync {
         SyncRun run = new SyncRun(enabled);
         exchange.setProperty("run", run);
         lastRun.set(run);
+        api.resetReachability();
         try (Connection connection = dataSource.getConnection()) {
             dialect = Dialect.of(connection);
         } catch (SQLException e) {
