@@ -65,9 +65,7 @@ final class SyncHarness implements AutoCloseable {
     }
 
     static SyncHarness start(SimulatorConfig config) throws IOException {
-        config.addKey(PRIVATE_KEY, true).addKey(PUBLIC_KEY, false).timeScale(TIME_SCALE);
-        Path dir = Files.createTempDirectory("incident-sync-test");
-        return new SyncHarness(Simulator.start(config, 0), dir, "jdbc:h2:file:" + dir.resolve("db").toAbsolutePath());
+        return startOnConfigClock(config.timeScale(TIME_SCALE));
     }
 
     /**

@@ -18,10 +18,6 @@ import java.util.stream.Collectors;
  */
 public abstract class Dialect {
 
-    public static Dialect forUrl(String jdbcUrl) {
-        return jdbcUrl.startsWith("jdbc:postgresql:") ? new Postgres() : new H2();
-    }
-
     /** The dialect of the database behind a connection, whoever configured its DataSource. */
     public static Dialect of(Connection connection) throws SQLException {
         String product = connection.getMetaData().getDatabaseProductName();
@@ -34,7 +30,10 @@ public abstract class Dialect {
         throw new SQLException("unsupported destination database '" + product + "': use H2 or PostgreSQL");
     }
 
-    public abstract String quote(String identifier);
+    /** A quoted identifier in the case the database stores unquoted names in. */
+    public String quote(String identifier) {
+        return '"' + storedCase(identifier) + '"';
+    }
 
     /** The SQL type of a column; key columns need a type that can be indexed. */
     public abstract String type(ColumnType type, boolean key);
@@ -93,11 +92,6 @@ public abstract class Dialect {
     }
 
     static final class H2 extends Dialect {
-        @Override
-        public String quote(String identifier) {
-            return '"' + storedCase(identifier) + '"';
-        }
-
         @Override
         protected String storedCase(String identifier) {
             return identifier.toUpperCase(Locale.ROOT);
@@ -168,11 +162,6 @@ public abstract class Dialect {
     }
 
     static final class Postgres extends Dialect {
-        @Override
-        public String quote(String identifier) {
-            return '"' + storedCase(identifier) + '"';
-        }
-
         @Override
         protected String storedCase(String identifier) {
             return identifier.toLowerCase(Locale.ROOT);
