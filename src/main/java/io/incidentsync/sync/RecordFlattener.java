@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import java.nio.charset.StandardCharsets;
+import java.util.HashMap;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -35,14 +36,28 @@ public final class RecordFlattener {
     private void walk(JsonNode object, String prefix, int depth, Map<String, JsonNode> out) {
         for (Iterator<Map.Entry<String, JsonNode>> it = object.fields(); it.hasNext(); ) {
             Map.Entry<String, JsonNode> field = it.next();
-            String column = prefix + columnName(field.getKey());
+            String column = prefix.isEmpty() ? name(field.getKey()) : prefix + name(field.getKey());
             JsonNode value = field.getValue();
             if (value.isObject() && !jsonColumns.contains(column) && depth < MAX_DEPTH) {
                 walk(value, column + "__", depth + 1, out);
             } else {
-                out.put(column, value);
+                out.put(fit(column), value);
             }
         }
+    }
+
+    /** Column names by field name; records of one listing share a small set of field names. */
+    private final Map<String, String> names = new HashMap<>();
+
+    private String name(String field) {
+        String name = names.get(field);
+        if (name == null) {
+            name = columnName(field);
+            if (names.size() < 10_000) {
+                names.put(field, name);
+            }
+        }
+        return name;
     }
 
     public static String columnName(String field) {
@@ -55,7 +70,8 @@ public final class RecordFlattener {
 
     /** A column name the database accepts: at most 63 bytes, kept unique by a hash of the full name. */
     public static String fit(String column) {
-        if (column.getBytes(StandardCharsets.UTF_8).length <= MAX_NAME) {
+        // no character takes more than three bytes in UTF-8 (a surrogate pair takes four for two)
+        if (column.length() * 3 <= MAX_NAME || column.getBytes(StandardCharsets.UTF_8).length <= MAX_NAME) {
             return column;
         }
         String hash = String.format("%08x", column.hashCode());

@@ -3,13 +3,8 @@ package io.incidentsync.sync;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
-import java.io.BufferedReader;
-import java.io.BufferedWriter;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -18,6 +13,7 @@ import java.sql.Statement;
 import java.sql.Types;
 import java.time.OffsetDateTime;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collections;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -25,6 +21,10 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.function.BooleanSupplier;
 import java.util.stream.Collectors;
 
@@ -58,18 +58,22 @@ public final class TableLoad implements ApiClient.Meter {
     /** True once the child listings the columns above are built from are complete. */
     private final BooleanSupplier childrenReady;
     /**
-     * While the child listings are still running, records wait on disk (one JSON document a line)
-     * instead of being written without their child arrays and rewritten later.
+     * While the child listings are still running, converted rows wait on disk instead of being
+     * written without their child arrays and rewritten later.
      */
     private boolean spooling;
-    private Path spool;
+    private RowSpool spool;
     private final Map<String, Boolean> childTables = new HashMap<>();
-    private BufferedWriter spoolOut;
     private PreparedStatement childUpsert;
     private final RecordFlattener flattener;
-    private final List<Map<String, JsonNode>> batch = new ArrayList<>();
+    private final List<Object[]> batch = new ArrayList<>();
+    /** Each column's place in a converted row, and its type by place. */
+    private final Map<String, Integer> positions = new HashMap<>();
+    private final List<ColumnType> types = new ArrayList<>();
     private final List<String[]> childBatch = new ArrayList<>();
     private PreparedStatement upsert;
+    private ExecutorService writer;
+    private Future<Void> pending;
     private boolean created;
     private static final Object DDL = new Object();
     private final long startedNanos = System.nanoTime();
@@ -106,6 +110,10 @@ public final class TableLoad implements ApiClient.Meter {
         this.childrenReady = childrenReady;
         this.spooling = !childColumns.isEmpty();
         columns.put(EXTRACTED_AT, ColumnType.TIMESTAMP);
+        columns.forEach((name, type) -> {
+            positions.put(name, positions.size());
+            types.add(type);
+        });
         this.flattener = new RecordFlattener(json);
         // one commit per page, not per row
         connection.setAutoCommit(false);
@@ -143,17 +151,40 @@ public final class TableLoad implements ApiClient.Meter {
 
     /** Adds one record to the current batch; a field never seen before gets a new column. */
     public void add(ObjectNode record) throws SQLException {
+        Object[] row = convert(record);
+        if (childKind != null) {
+            childBatch.add(new String[] {record.path("incident_id").asText(), record.path("id").asText(), Page.json(record)});
+        }
         if (spooling) {
-            spool(record);
+            try {
+                if (spool == null) {
+                    spool = new RowSpool(table);
+                }
+                spool.write(row);
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
             return;
         }
-        Map<String, JsonNode> row = new LinkedHashMap<>();
-        for (Map.Entry<String, JsonNode> e : flattener.flatten(record).entrySet()) {
-            String column = RecordFlattener.fit(e.getKey());
-            row.put(column, e.getValue());
+        batch.add(row);
+        if (batch.size() >= MAX_BATCH) {
+            flush();
+        }
+    }
+
+    /**
+     * The record's column values, converted to their JDBC values and placed by column position
+     * (positions never change: columns are only ever added at the end).
+     */
+    private Object[] convert(ObjectNode record) throws SQLException {
+        Map<String, JsonNode> flat = flattener.flatten(record);
+        for (Map.Entry<String, JsonNode> e : flat.entrySet()) {
+            String column = e.getKey();
             if (!columns.containsKey(column) && !e.getValue().isNull()) {
                 ColumnType type = ColumnType.ofValue(e.getValue());
                 columns.put(column, type);
+                positions.put(column, positions.size());
+                types.add(type);
                 if (created) {
                     ddl("ALTER TABLE " + dialect.quote(stage) + " ADD COLUMN " + dialect.quote(column) + " "
                             + dialect.type(type, false));
@@ -161,13 +192,21 @@ public final class TableLoad implements ApiClient.Meter {
                 }
             }
         }
-        batch.add(row);
-        if (childKind != null) {
-            childBatch.add(new String[] {record.path("incident_id").asText(), record.path("id").asText(), Page.json(record)});
+        Object[] row = new Object[positions.size()];
+        row[positions.get(EXTRACTED_AT)] = extractedAt;
+        for (Map.Entry<String, JsonNode> e : flat.entrySet()) {
+            Integer position = positions.get(e.getKey());
+            if (position == null) {
+                continue;
+            }
+            try {
+                row[position] = types.get(position).convert(e.getValue());
+            } catch (RuntimeException ex) {
+                throw new SyncException("column " + e.getKey() + " of record " + record.get("id") + ": "
+                        + ex.getMessage() + " (the column was typed from an earlier value)");
+            }
         }
-        if (batch.size() >= MAX_BATCH) {
-            flush();
-        }
+        return row;
     }
 
     /** Ends a page: its records go to the database in one batch. */
@@ -179,33 +218,19 @@ public final class TableLoad implements ApiClient.Meter {
         flush();
     }
 
-    private void spool(ObjectNode record) {
-        try {
-            if (spoolOut == null) {
-                spool = Files.createTempFile("incident-io-sync-" + table + "-", ".ndjson");
-                spoolOut = Files.newBufferedWriter(spool, StandardCharsets.UTF_8);
-            }
-            spoolOut.write(Page.json(record));
-            spoolOut.newLine();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-    }
-
     /** Writes the records that waited, now that their child arrays can be built. */
     private void drainSpool() throws SQLException {
         spooling = false;
-        if (spoolOut == null) {
+        if (spool == null) {
             return;
         }
         try {
-            spoolOut.close();
-            try (BufferedReader in = Files.newBufferedReader(spool, StandardCharsets.UTF_8)) {
-                String line;
-                while ((line = in.readLine()) != null) {
-                    add((ObjectNode) Page.MAPPER.readTree(line));
+            spool.replay(row -> {
+                batch.add(row);
+                if (batch.size() >= MAX_BATCH) {
+                    flush();
                 }
-            }
+            });
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         } finally {
@@ -214,18 +239,10 @@ public final class TableLoad implements ApiClient.Meter {
     }
 
     private void deleteSpool() {
-        try {
-            if (spoolOut != null) {
-                spoolOut.close();
-            }
-            if (spool != null) {
-                Files.deleteIfExists(spool);
-            }
-        } catch (IOException ignored) {
-            // a temporary file left behind is harmless
+        if (spool != null) {
+            spool.close();
+            spool = null;
         }
-        spoolOut = null;
-        spool = null;
     }
 
     /** Each incident's child records, as JSON array text, for the incidents of one batch. */
@@ -256,68 +273,133 @@ public final class TableLoad implements ApiClient.Meter {
         return out;
     }
 
+    /**
+     * Sends the current batch. Its values are converted here, on the route's thread; the database work
+     * (the child arrays, the batch statements, the commit) runs on this table's writer thread while the
+     * route goes on with the next records. One batch at most is in flight.
+     */
     private void flush() throws SQLException {
+        awaitWriter();
         createStage();
         if (batch.isEmpty()) {
             return;
         }
         List<String> names = new ArrayList<>(columns.keySet());
-        List<ColumnType> types = names.stream().map(columns::get).collect(Collectors.toList());
-        Map<String, Map<String, String>> arrays = new HashMap<>();
-        if (!childColumns.isEmpty()) {
-            List<String> ids = batch.stream().map(r -> r.get("id")).filter(v -> v != null && !v.isNull())
-                    .map(JsonNode::asText).distinct().collect(Collectors.toList());
-            for (Map.Entry<String, String> child : childColumns.entrySet()) {
-                names.add(child.getKey());
-                types.add(ColumnType.JSON);
-                arrays.put(child.getKey(), childArrays(child.getValue(), ids));
-            }
+        List<ColumnType> allTypes = new ArrayList<>(types);
+        int plain = names.size();
+        List<String> childNames = new ArrayList<>(childColumns.keySet());
+        for (String child : childNames) {
+            names.add(child);
+            allTypes.add(ColumnType.JSON);
         }
-        if (upsert == null) {
-            upsert = connection.prepareStatement(dialect.upsert(stage, names, types, key));
+        List<Object[]> values = new ArrayList<>(batch.size());
+        List<String> ids = new ArrayList<>(batch.size());
+        Integer idPosition = positions.get("id");
+        for (Object[] row : batch) {
+            // a row converted before a later column appeared has no value for it
+            values.add(row.length == names.size() ? row : Arrays.copyOf(row, names.size()));
+            ids.add(idPosition == null || row[idPosition] == null ? null : row[idPosition].toString());
         }
-        for (Map<String, JsonNode> row : batch) {
-            for (int i = 0; i < names.size(); i++) {
-                String column = names.get(i);
-                Object value;
-                if (column.equals(EXTRACTED_AT)) {
-                    value = extractedAt;
-                } else if (arrays.containsKey(column)) {
-                    value = arrays.get(column).getOrDefault(row.get("id").asText(), "[]");
-                } else {
-                    try {
-                        value = types.get(i).convert(row.get(column));
-                    } catch (RuntimeException e) {
-                        throw new SyncException("column " + column + " of record " + row.get("id") + ": "
-                                + e.getMessage() + " (the column was typed from an earlier value)");
-                    }
-                }
-                if (value == null) {
-                    upsert.setNull(i + 1, Types.NULL);
-                } else {
-                    upsert.setObject(i + 1, value);
-                }
-            }
-            upsert.addBatch();
-        }
-        upsert.executeBatch();
         batch.clear();
-        if (!childBatch.isEmpty()) {
-            if (childUpsert == null) {
-                List<String> cols = List.of("incident_id", "id", "record");
-                childUpsert = connection.prepareStatement(dialect.upsert(childStage(), cols,
-                        Collections.nCopies(cols.size(), ColumnType.TEXT), List.of("incident_id", "id")));
+        List<String[]> children = childBatch.isEmpty() ? List.of() : new ArrayList<>(childBatch);
+        childBatch.clear();
+        if (upsert == null) {
+            upsert = connection.prepareStatement(dialect.upsert(stage, names, allTypes, key));
+        }
+        if (!children.isEmpty() && childUpsert == null) {
+            List<String> cols = List.of("incident_id", "id", "record");
+            childUpsert = connection.prepareStatement(dialect.upsert(childStage(), cols,
+                    Collections.nCopies(cols.size(), ColumnType.TEXT), List.of("incident_id", "id")));
+        }
+        PreparedStatement rowsStatement = upsert;
+        PreparedStatement childStatement = childUpsert;
+        pending = writer().submit(() -> {
+            write(rowsStatement, values, ids, plain, childNames, childStatement, children);
+            return null;
+        });
+    }
+
+    /** The writer thread's part of a batch. */
+    private void write(PreparedStatement rowsStatement, List<Object[]> values, List<String> ids, int plain,
+                       List<String> childNames, PreparedStatement childStatement, List<String[]> children)
+            throws SQLException {
+        if (!childNames.isEmpty()) {
+            List<String> distinct = ids.stream().filter(v -> v != null).distinct().collect(Collectors.toList());
+            for (int c = 0; c < childNames.size(); c++) {
+                Map<String, String> arrays = childArrays(childColumns.get(childNames.get(c)), distinct);
+                for (int r = 0; r < values.size(); r++) {
+                    values.get(r)[plain + c] = ids.get(r) == null ? "[]" : arrays.getOrDefault(ids.get(r), "[]");
+                }
             }
-            for (String[] child : childBatch) {
-                childUpsert.setString(1, child[0]);
-                childUpsert.setString(2, child[1]);
-                childUpsert.setString(3, child[2]);
-                childUpsert.addBatch();
+        }
+        for (Object[] row : values) {
+            for (int i = 0; i < row.length; i++) {
+                if (row[i] == null) {
+                    rowsStatement.setNull(i + 1, Types.NULL);
+                } else {
+                    rowsStatement.setObject(i + 1, row[i]);
+                }
             }
-            childUpsert.executeBatch();
-            childBatch.clear();
+            rowsStatement.addBatch();
+        }
+        rowsStatement.executeBatch();
+        if (!children.isEmpty()) {
+            for (String[] child : children) {
+                childStatement.setString(1, child[0]);
+                childStatement.setString(2, child[1]);
+                childStatement.setString(3, child[2]);
+                childStatement.addBatch();
+            }
+            childStatement.executeBatch();
         }
         connection.commit();
+    }
+
+    private ExecutorService writer() {
+        if (writer == null) {
+            writer = Executors.newSingleThreadExecutor(runnable -> {
+                Thread thread = new Thread(runnable, "incident-sync-writer-" + table);
+                thread.setDaemon(true);
+                return thread;
+            });
+        }
+        return writer;
+    }
+
+    /**
+     * Waits for the batch in flight; its failure becomes this table's. Every use of the connection
+     * outside the writer thread comes after this, so the two threads never share it at once.
+     */
+    private void awaitWriter() throws SQLException {
+        Future<Void> inFlight = pending;
+        if (inFlight == null) {
+            return;
+        }
+        pending = null;
+        try {
+            inFlight.get();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new SyncException("interrupted while writing " + table);
+        } catch (ExecutionException e) {
+            Throwable cause = e.getCause();
+            if (cause instanceof SQLException) {
+                throw (SQLException) cause;
+            }
+            if (cause instanceof RuntimeException) {
+                throw (RuntimeException) cause;
+            }
+            throw new SyncException("writing " + table + ": " + cause);
+        }
+    }
+
+    /** Like {@link #awaitWriter()}, for the paths that are already failing or closing. */
+    private void awaitWriterQuietly() {
+        try {
+            awaitWriter();
+        } catch (SQLException | RuntimeException ignored) {
+            // the failure being handled is the one reported
+        }
     }
 
     /**
@@ -331,6 +413,7 @@ public final class TableLoad implements ApiClient.Meter {
             drainSpool();
         }
         flush();
+        awaitWriter();
         rows = count(stage);
         Map<String, String> live = dialect.columns(connection, table);
         if (live.isEmpty()) {
@@ -399,6 +482,7 @@ public final class TableLoad implements ApiClient.Meter {
 
     /** Drops what this load wrote; the live table is untouched. Never throws. */
     void abort() {
+        awaitWriterQuietly();
         deleteSpool();
         try {
             connection.rollback();
@@ -412,6 +496,10 @@ public final class TableLoad implements ApiClient.Meter {
     }
 
     void close() {
+        awaitWriterQuietly();
+        if (writer != null) {
+            writer.shutdown();
+        }
         deleteSpool();
         closeUpsert();
         if (childUpsert != null) {
@@ -461,6 +549,7 @@ public final class TableLoad implements ApiClient.Meter {
      * catalogue for each, and parallel tables would otherwise wait on each other's.
      */
     private void ddl(String sql) throws SQLException {
+        awaitWriter();
         synchronized (DDL) {
             execute(sql);
             connection.commit();

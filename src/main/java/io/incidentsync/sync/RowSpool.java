@@ -1,0 +1,137 @@
+package io.incidentsync.sync;
+
+import java.io.BufferedInputStream;
+import java.io.BufferedOutputStream;
+import java.io.Closeable;
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.SQLException;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.sql.SQLException;
+
+/**
+ * Rows that must wait, on disk rather than in memory: each row is the column values a record was
+ * already converted to, so reading them back costs no parsing, flattening or conversion. Values are
+ * what {@link ColumnType#convert} returns: text, whole numbers, doubles, booleans, timestamps, null.
+ */
+final class RowSpool implements Closeable {
+
+    private static final byte NULL = 0;
+    private static final byte TEXT = 1;
+    private static final byte LONG = 2;
+    private static final byte DOUBLE = 3;
+    private static final byte TRUE = 4;
+    private static final byte FALSE = 5;
+    private static final byte TIMESTAMP = 6;
+
+    private final Path file;
+    private DataOutputStream out;
+    private long rows;
+
+    RowSpool(String name) throws IOException {
+        this.file = Files.createTempFile("incident-io-sync-" + name + "-", ".rows");
+        this.out = new DataOutputStream(new BufferedOutputStream(Files.newOutputStream(file), 1 << 16));
+    }
+
+    long rows() {
+        return rows;
+    }
+
+    void write(Object[] row) throws IOException {
+        out.writeInt(row.length);
+        for (Object value : row) {
+            if (value == null) {
+                out.writeByte(NULL);
+            } else if (value instanceof String) {
+                byte[] bytes = ((String) value).getBytes(StandardCharsets.UTF_8);
+                out.writeByte(TEXT);
+                out.writeInt(bytes.length);
+                out.write(bytes);
+            } else if (value instanceof Long) {
+                out.writeByte(LONG);
+                out.writeLong((Long) value);
+            } else if (value instanceof Double) {
+                out.writeByte(DOUBLE);
+                out.writeDouble((Double) value);
+            } else if (value instanceof Boolean) {
+                out.writeByte((Boolean) value ? TRUE : FALSE);
+            } else if (value instanceof OffsetDateTime) {
+                OffsetDateTime time = (OffsetDateTime) value;
+                out.writeByte(TIMESTAMP);
+                out.writeLong(time.toEpochSecond());
+                out.writeInt(time.getNano());
+                out.writeInt(time.getOffset().getTotalSeconds());
+            } else {
+                throw new IllegalArgumentException("cannot spool a " + value.getClass().getName());
+            }
+        }
+        rows++;
+    }
+
+    /** Reads every row back, in the order written; the spool cannot be written after this. */
+    void replay(Sink consumer) throws IOException, SQLException {
+        out.close();
+        out = null;
+        try (DataInputStream in = new DataInputStream(new BufferedInputStream(Files.newInputStream(file), 1 << 16))) {
+            for (long r = 0; r < rows; r++) {
+                Object[] row = new Object[in.readInt()];
+                for (int i = 0; i < row.length; i++) {
+                    row[i] = read(in);
+                }
+                consumer.accept(row);
+            }
+        }
+    }
+
+    private Object read(DataInputStream in) throws IOException {
+        byte tag = in.readByte();
+        switch (tag) {
+            case NULL:
+                return null;
+            case TEXT:
+                byte[] bytes = new byte[in.readInt()];
+                in.readFully(bytes);
+                return new String(bytes, StandardCharsets.UTF_8);
+            case LONG:
+                return in.readLong();
+            case DOUBLE:
+                return in.readDouble();
+            case TRUE:
+                return Boolean.TRUE;
+            case FALSE:
+                return Boolean.FALSE;
+            case TIMESTAMP:
+                long seconds = in.readLong();
+                int nanos = in.readInt();
+                ZoneOffset offset = ZoneOffset.ofTotalSeconds(in.readInt());
+                return OffsetDateTime.ofInstant(Instant.ofEpochSecond(seconds, nanos), offset);
+            default:
+                throw new IOException("the spool file " + file + " is damaged (value tag " + tag + ")");
+        }
+    }
+
+    /** Deletes the file; never throws. */
+    @Override
+    public void close() {
+        try {
+            if (out != null) {
+                out.close();
+            }
+            Files.deleteIfExists(file);
+        } catch (IOException e) {
+            // a temporary file left behind is harmless
+        }
+        out = null;
+    }
+
+    /** Where replayed rows go. */
+    interface Sink {
+        void accept(Object[] row) throws SQLException;
+    }
+}
