@@ -8,8 +8,10 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
+import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.util.Iterator;
 import java.util.NoSuchElementException;
 
@@ -23,8 +25,15 @@ public final class Page implements Iterable<ObjectNode>, AutoCloseable {
     static final ObjectMapper MAPPER = new ObjectMapper();
     private static final com.fasterxml.jackson.databind.ObjectWriter WRITER = MAPPER.writer();
 
-    /** JSON text of a value; the shared writer is several times faster than JsonNode.toString(). */
+    /**
+     * JSON text of a value: the API's own text when the value was read from a response body, else
+     * written by the shared writer (several times faster than JsonNode.toString()).
+     */
     static String json(com.fasterxml.jackson.databind.JsonNode value) {
+        String source = SourceTree.sourceText(value);
+        if (source != null) {
+            return source;
+        }
         try {
             return WRITER.writeValueAsString(value);
         } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
@@ -115,8 +124,9 @@ public final class Page implements Iterable<ObjectNode>, AutoCloseable {
             return java.util.Collections.emptyIterator();
         }
         try {
-            InputStream in = body.open();
-            JsonParser p = MAPPER.getFactory().createParser(in);
+            SourceTree.Source source = body.source();
+            JsonParser p = body.bytes != null ? MAPPER.getFactory().createParser(body.bytes)
+                    : MAPPER.getFactory().createParser(body.open());
             p.nextToken();
             while (p.nextToken() == JsonToken.FIELD_NAME) {
                 String field = p.currentName();
@@ -144,7 +154,7 @@ public final class Page implements Iterable<ObjectNode>, AutoCloseable {
                         throw new NoSuchElementException();
                     }
                     try {
-                        ObjectNode node = MAPPER.readTree(p);
+                        ObjectNode node = source != null ? (ObjectNode) SourceTree.read(p, source) : MAPPER.readTree(p);
                         next = p.nextToken();
                         return node;
                     } catch (IOException e) {
@@ -180,6 +190,21 @@ public final class Page implements Iterable<ObjectNode>, AutoCloseable {
         Body(byte[] bytes, Path file) {
             this.bytes = bytes;
             this.file = file;
+        }
+
+        /**
+         * Where records can take their JSON text from: the bytes in memory, or the file mapped into
+         * memory (outside the heap). Null for a file too large to map, whose values are written anew.
+         */
+        SourceTree.Source source() throws IOException {
+            if (bytes != null) {
+                return SourceTree.Source.of(bytes);
+            }
+            try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ)) {
+                long size = channel.size();
+                return size >= Integer.MAX_VALUE ? null
+                        : SourceTree.Source.of(channel.map(FileChannel.MapMode.READ_ONLY, 0, size));
+            }
         }
 
         InputStream open() throws IOException {
