@@ -32,6 +32,12 @@ public final class Cli {
     }
 
     public static void main(String[] args) {
+        // H2 hashes every string it is given, to share equal values through a cache; a sync's values
+        // are kilobytes of text seen once, so the cache costs time and saves nothing. Only this process
+        // (the standalone jar) is ours to set it for, and -Dh2.objectCache=true still wins.
+        if (System.getProperty("h2.objectCache") == null) {
+            System.setProperty("h2.objectCache", "false");
+        }
         System.exit(run(args, System.out, System.err));
     }
 
