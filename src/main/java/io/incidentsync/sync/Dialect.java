@@ -56,6 +56,13 @@ public abstract class Dialect {
         return false;
     }
 
+    /**
+     * Returns once every committed change is on disk. A PostgreSQL commit already is; H2 commits to
+     * memory and writes in the background, so it is asked to write now.
+     */
+    public void writeThrough(Connection connection) throws SQLException {
+    }
+
     /** Puts {@code stage} in the place of {@code live} by renaming, with no reader seeing neither. */
     public void renameSwap(Connection connection, String stage, String live, String old) throws SQLException {
         throw new UnsupportedOperationException();
@@ -113,6 +120,13 @@ public abstract class Dialect {
         @Override
         public boolean swapsByRename() {
             return true;
+        }
+
+        @Override
+        public void writeThrough(Connection connection) throws SQLException {
+            try (Statement s = connection.createStatement()) {
+                s.execute("CHECKPOINT");
+            }
         }
 
         /**

@@ -29,36 +29,81 @@ public final class RecordFlattener {
 
     public Map<String, JsonNode> flatten(ObjectNode record) {
         Map<String, JsonNode> out = new LinkedHashMap<>();
-        walk(record, "", 1, out);
+        walk(record, out::put);
         return out;
     }
 
-    private void walk(JsonNode object, String prefix, int depth, Map<String, JsonNode> out) {
+    /** Receives each column of a record with its value, in the record's field order. */
+    public interface Sink {
+        void accept(String column, JsonNode value);
+    }
+
+    /** Hands each column of the record to the sink, without building a map of them. */
+    public void walk(ObjectNode record, Sink sink) {
+        walk(record, root, 1, sink);
+    }
+
+    private void walk(JsonNode object, Level level, int depth, Sink sink) {
         for (Iterator<Map.Entry<String, JsonNode>> it = object.fields(); it.hasNext(); ) {
             Map.Entry<String, JsonNode> field = it.next();
-            String column = prefix.isEmpty() ? name(field.getKey()) : prefix + name(field.getKey());
+            Field f = level.field(field.getKey());
             JsonNode value = field.getValue();
-            if (value.isObject() && !jsonColumns.contains(column) && depth < MAX_DEPTH) {
-                walk(value, column + "__", depth + 1, out);
+            if (value.isObject() && !f.json && depth < MAX_DEPTH) {
+                walk(value, f.nested(), depth + 1, sink);
             } else {
-                out.put(fit(column), value);
+                sink.accept(f.column, value);
             }
         }
     }
 
-    /** Column names by field name; records of one listing share a small set of field names. */
-    private final Map<String, String> names = new HashMap<>();
+    /**
+     * The column names of one level of nesting, by field name, so that a record's names are worked
+     * out once per listing rather than once per record. Bounded: a level with more distinct names
+     * than this (a map keyed by data, not a schema) works them out each time.
+     */
+    private final class Level {
+        private static final int MAX_FIELDS = 10_000;
+        private final String prefix;
+        private final Map<String, Field> fields = new HashMap<>();
 
-    private String name(String field) {
-        String name = names.get(field);
-        if (name == null) {
-            name = columnName(field);
-            if (names.size() < 10_000) {
-                names.put(field, name);
-            }
+        Level(String prefix) {
+            this.prefix = prefix;
         }
-        return name;
+
+        Field field(String name) {
+            Field f = fields.get(name);
+            if (f == null) {
+                String column = prefix + columnName(name);
+                f = new Field(column, fit(column), jsonColumns.contains(column));
+                if (fields.size() < MAX_FIELDS) {
+                    fields.put(name, f);
+                }
+            }
+            return f;
+        }
     }
+
+    private final class Field {
+        final String unfitted;
+        final String column;
+        final boolean json;
+        private Level nested;
+
+        Field(String unfitted, String column, boolean json) {
+            this.unfitted = unfitted;
+            this.column = column;
+            this.json = json;
+        }
+
+        Level nested() {
+            if (nested == null) {
+                nested = new Level(unfitted + "__");
+            }
+            return nested;
+        }
+    }
+
+    private final Level root = new Level("");
 
     public static String columnName(String field) {
         StringBuilder name = new StringBuilder(field.length());

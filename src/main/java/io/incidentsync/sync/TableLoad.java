@@ -177,36 +177,48 @@ public final class TableLoad implements ApiClient.Meter {
      * (positions never change: columns are only ever added at the end).
      */
     private Object[] convert(ObjectNode record) throws SQLException {
-        Map<String, JsonNode> flat = flattener.flatten(record);
-        for (Map.Entry<String, JsonNode> e : flat.entrySet()) {
-            String column = e.getKey();
-            if (!columns.containsKey(column) && !e.getValue().isNull()) {
-                ColumnType type = ColumnType.ofValue(e.getValue());
-                columns.put(column, type);
-                positions.put(column, positions.size());
-                types.add(type);
-                if (created) {
-                    ddl("ALTER TABLE " + dialect.quote(stage) + " ADD COLUMN " + dialect.quote(column) + " "
-                            + dialect.type(type, false));
-                    closeUpsert();
-                }
-            }
-        }
-        Object[] row = new Object[positions.size()];
-        row[positions.get(EXTRACTED_AT)] = extractedAt;
-        for (Map.Entry<String, JsonNode> e : flat.entrySet()) {
-            Integer position = positions.get(e.getKey());
+        Object[][] row = {new Object[positions.size()]};
+        SQLException[] failed = {null};
+        flattener.walk(record, (column, value) -> {
+            Integer position = positions.get(column);
             if (position == null) {
-                continue;
+                if (value.isNull() || failed[0] != null) {
+                    return;
+                }
+                try {
+                    position = addColumn(column, ColumnType.ofValue(value));
+                } catch (SQLException e) {
+                    failed[0] = e;
+                    return;
+                }
+                row[0] = Arrays.copyOf(row[0], positions.size());
             }
             try {
-                row[position] = types.get(position).convert(e.getValue());
+                row[0][position] = types.get(position).convert(value);
             } catch (RuntimeException ex) {
-                throw new SyncException("column " + e.getKey() + " of record " + record.get("id") + ": "
+                throw new SyncException("column " + column + " of record " + record.get("id") + ": "
                         + ex.getMessage() + " (the column was typed from an earlier value)");
             }
+        });
+        if (failed[0] != null) {
+            throw failed[0];
         }
-        return row;
+        row[0][positions.get(EXTRACTED_AT)] = extractedAt;
+        return row[0];
+    }
+
+    /** A field never seen before: its column, typed by its first value, goes at the end. */
+    private int addColumn(String column, ColumnType type) throws SQLException {
+        int position = positions.size();
+        columns.put(column, type);
+        positions.put(column, position);
+        types.add(type);
+        if (created) {
+            ddl("ALTER TABLE " + dialect.quote(stage) + " ADD COLUMN " + dialect.quote(column) + " "
+                    + dialect.type(type, false));
+            closeUpsert();
+        }
+        return position;
     }
 
     /** Ends a page: its records go to the database in one batch. */
@@ -393,6 +405,11 @@ public final class TableLoad implements ApiClient.Meter {
         }
     }
 
+    /** Returns once every batch handed to the writer thread is committed. */
+    void awaitWrites() throws SQLException {
+        awaitWriter();
+    }
+
     /** Like {@link #awaitWriter()}, for the paths that are already failing or closing. */
     private void awaitWriterQuietly() {
         try {
@@ -480,6 +497,24 @@ public final class TableLoad implements ApiClient.Meter {
         }
     }
 
+    /** Stops the writer thread and closes the statements and spool, leaving the connection open. */
+    void release() {
+        awaitWriterQuietly();
+        if (writer != null) {
+            writer.shutdown();
+        }
+        deleteSpool();
+        closeUpsert();
+        if (childUpsert != null) {
+            try {
+                childUpsert.close();
+            } catch (SQLException ignored) {
+                // closing the connection closes it too
+            }
+            childUpsert = null;
+        }
+    }
+
     /** Drops what this load wrote; the live table is untouched. Never throws. */
     void abort() {
         awaitWriterQuietly();
@@ -496,19 +531,7 @@ public final class TableLoad implements ApiClient.Meter {
     }
 
     void close() {
-        awaitWriterQuietly();
-        if (writer != null) {
-            writer.shutdown();
-        }
-        deleteSpool();
-        closeUpsert();
-        if (childUpsert != null) {
-            try {
-                childUpsert.close();
-            } catch (SQLException ignored) {
-                // closing the connection closes it too
-            }
-        }
+        release();
         try {
             connection.rollback();
             connection.setAutoCommit(true);

@@ -14,6 +14,7 @@ import java.time.ZoneOffset;
 import java.util.AbstractMap;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collections;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -54,9 +55,13 @@ public final class WriterBenchmark {
     private WriterBenchmark() {
     }
 
+    /** Rounds of each measurement; the median round counts, so one garbage collection does not decide it. */
+    static final int ROUNDS = 3;
+
     /**
      * Writes up to {@code sampleRows} records of each source table through the writer exactly as the routes
-     * do (a page per batch, then the swap), and the same rows, read back, through a plain batch insert.
+     * do (a page per batch, then the swap), and the same rows, read back, through a plain batch insert;
+     * {@link #ROUNDS} times each, from pages fetched once, taking the median seconds of each.
      * {@code settings} names the API, its key (best one the sync did not use, so its budget is full) and
      * the database; the tables written are dropped again.
      */
@@ -69,24 +74,41 @@ public final class WriterBenchmark {
         for (Source source : SOURCES) {
             String ours = PREFIX + source.table();
             String raw = PREFIX + "raw_" + source.table();
+            List<Page> pages = fetch(api, catalog.listing(source.path()), source, sampleRows);
             try {
-                double writerSeconds = writeThroughTableLoad(api, dialect, catalog, writer, source, ours, sampleRows);
-                Result one = rawInsert(dialect, writer, reader, ours, raw, source.primaryKey(), writerSeconds);
-                total = total.plus(one);
-            } finally {
-                try (Statement s = writer.createStatement()) {
-                    s.execute("DROP TABLE IF EXISTS " + dialect.quote(ours));
-                    s.execute("DROP TABLE IF EXISTS " + dialect.quote(raw));
+                double[] writerSeconds = new double[ROUNDS];
+                double[] rawSeconds = new double[ROUNDS];
+                long rows = 0;
+                for (int round = 0; round < ROUNDS; round++) {
+                    dropQuietly(writer, dialect, ours, raw, null);
+                    // each timed part starts with nothing left to write from the part before
+                    dialect.writeThrough(writer);
+                    writerSeconds[round] = writeThroughTableLoad(dialect, catalog, writer, source, ours, pages, sampleRows);
+                    Result one = rawInsert(dialect, writer, reader, ours, raw, source.primaryKey(), writerSeconds[round]);
+                    rawSeconds[round] = one.rawSeconds();
+                    rows = one.rows();
                 }
+                total = total.plus(new Result(rows, median(writerSeconds), median(rawSeconds)));
+            } catch (SQLException | RuntimeException e) {
+                dropQuietly(writer, dialect, ours, raw, e);
+                throw e;
+            } finally {
+                pages.forEach(Page::close);
             }
+            dropQuietly(writer, dialect, ours, raw, null);
         }
         return total;
     }
 
-    private static double writeThroughTableLoad(ApiClient api, Dialect dialect, Catalog catalog, Connection connection,
-                                                Source source, String table, int sampleRows)
-            throws SQLException, InterruptedException {
-        Catalog.Listing listing = catalog.listing(source.path());
+    private static double median(double[] values) {
+        double[] sorted = values.clone();
+        Arrays.sort(sorted);
+        return sorted[sorted.length / 2];
+    }
+
+    /** The pages that hold the first {@code sampleRows} records of the listing (untimed). */
+    private static List<Page> fetch(ApiClient api, Catalog.Listing listing, Source source, int sampleRows)
+            throws InterruptedException {
         ApiClient.Meter uncounted = new ApiClient.Meter() {
             @Override
             public void request() {
@@ -96,6 +118,72 @@ public final class WriterBenchmark {
             public void retry() {
             }
         };
+        List<Page> pages = new ArrayList<>();
+        int rows = 0;
+        String after = null;
+        try {
+            do {
+                List<Map.Entry<String, String>> query = new ArrayList<>();
+                query.add(new AbstractMap.SimpleEntry<>("page_size", Integer.toString(PAGE_SIZE)));
+                if (after != null) {
+                    query.add(new AbstractMap.SimpleEntry<>("after", after));
+                }
+                Page page = api.get(source.path(), query, listing.arrayKey(), uncounted);
+                pages.add(page);
+                rows += page.size();
+                after = page.size() == 0 ? null : page.after();
+            } while (after != null && rows < sampleRows);
+        } catch (InterruptedException | RuntimeException e) {
+            pages.forEach(Page::close);
+            throw e;
+        }
+        return pages;
+    }
+
+    /** Drops the two tables; a failure here is added to {@code failing}, or thrown when nothing else failed. */
+    private static void dropQuietly(Connection writer, Dialect dialect, String ours, String raw, Exception failing)
+            throws SQLException {
+        try (Statement s = writer.createStatement()) {
+            s.execute("DROP TABLE IF EXISTS " + dialect.quote(ours));
+            s.execute("DROP TABLE IF EXISTS " + dialect.quote(raw));
+        } catch (SQLException e) {
+            if (failing == null) {
+                throw e;
+            }
+            failing.addSuppressed(e);
+        }
+    }
+
+    /** Records read ahead of the clock at a time: a few pages, so the sample never has to fit in memory. */
+    private static final int CHUNK_ROWS = 500;
+
+    /**
+     * Adds a chunk's pages as the routes do, a page at a time, and waits until the last batch is
+     * committed. Within the chunk the writer commits one page on its thread while the next is
+     * converted, as in a sync; between chunks it is idle, so no writing hides behind the reading.
+     */
+    private static long writeChunk(TableLoad load, List<List<ObjectNode>> chunk) throws SQLException {
+        long start = System.nanoTime();
+        for (List<ObjectNode> page : chunk) {
+            for (ObjectNode record : page) {
+                load.add(record);
+            }
+            load.endPage();
+        }
+        load.awaitWrites();
+        return System.nanoTime() - start;
+    }
+
+    /**
+     * The seconds the writer takes for the sample, to rows on disk: creating the load, adding the
+     * records and ending each page until its batch is committed, the swap, and writing through.
+     * Reading the records from the pages is not counted, as the plain inserts are not charged for
+     * reading theirs; the records are read a chunk of pages ahead of the clock.
+     */
+    private static double writeThroughTableLoad(Dialect dialect, Catalog catalog, Connection connection,
+                                                Source source, String table, List<Page> pages, int sampleRows)
+            throws SQLException {
+        Catalog.Listing listing = catalog.listing(source.path());
         long nanos = 0;
         long start = System.nanoTime();
         TableLoad load = new TableLoad(table, Arrays.asList(source.primaryKey().split("\\s*,\\s*")), listing.columns(),
@@ -104,115 +192,141 @@ public final class WriterBenchmark {
         nanos += System.nanoTime() - start;
         try {
             int rows = 0;
-            String after = null;
-            do {
-                List<Map.Entry<String, String>> query = new ArrayList<>();
-                query.add(new AbstractMap.SimpleEntry<>("page_size", Integer.toString(PAGE_SIZE)));
-                if (after != null) {
-                    query.add(new AbstractMap.SimpleEntry<>("after", after));
-                }
-                try (Page page = api.get(source.path(), query, listing.arrayKey(), uncounted)) {
-                    List<ObjectNode> records = new ArrayList<>(page.size());
-                    for (ObjectNode record : page) {
-                        if (rows + records.size() < sampleRows) {
-                            records.add(record);
-                        }
+            List<List<ObjectNode>> chunk = new ArrayList<>();
+            int chunkRows = 0;
+            for (int p = 0; p < pages.size() && rows < sampleRows; p++) {
+                List<ObjectNode> records = new ArrayList<>();
+                for (ObjectNode record : pages.get(p)) {
+                    if (rows < sampleRows) {
+                        records.add(record);
+                        rows++;
                     }
-                    start = System.nanoTime();
-                    for (ObjectNode record : records) {
-                        load.add(record);
-                    }
-                    load.endPage();
-                    nanos += System.nanoTime() - start;
-                    rows += records.size();
-                    after = page.size() == 0 ? null : page.after();
                 }
-            } while (after != null && rows < sampleRows);
+                chunk.add(records);
+                chunkRows += records.size();
+                if (chunkRows >= CHUNK_ROWS || p == pages.size() - 1 || rows >= sampleRows) {
+                    nanos += writeChunk(load, chunk);
+                    chunk.clear();
+                    chunkRows = 0;
+                }
+            }
             start = System.nanoTime();
             load.swap();
+            dialect.writeThrough(connection);
             nanos += System.nanoTime() - start;
-        } catch (SQLException | RuntimeException | InterruptedException e) {
+        } catch (SQLException | RuntimeException e) {
             load.abort();
             throw e;
+        } finally {
+            load.release();
         }
         return nanos / 1e9;
     }
 
     /**
      * Copies the rows the writer left in {@code ours} into a table of the same columns and key with plain
-     * batched INSERTs, a commit per page; only binding, executing and committing is timed.
+     * batched INSERTs, a commit per page; only binding, executing and committing is timed. The rows are
+     * read a page at a time in key order, so no more than one page is ever in memory.
      */
     private static Result rawInsert(Dialect dialect, Connection writer, Connection reader, String ours, String raw,
                                     String primaryKey, double writerSeconds) throws SQLException {
+        List<String> key = new ArrayList<>();
         try (Statement s = writer.createStatement()) {
             s.execute("CREATE TABLE " + dialect.quote(raw) + " AS SELECT * FROM " + dialect.quote(ours) + " WHERE 1 = 0");
-            List<String> key = new ArrayList<>();
             for (String k : primaryKey.split("\\s*,\\s*")) {
                 key.add(dialect.quote(k));
                 s.execute("ALTER TABLE " + dialect.quote(raw) + " ALTER COLUMN " + dialect.quote(k) + " SET NOT NULL");
             }
             s.execute("ALTER TABLE " + dialect.quote(raw) + " ADD PRIMARY KEY (" + String.join(", ", key) + ")");
         }
-        boolean readerAutoCommit = reader.getAutoCommit();
-        // PostgreSQL streams a result set only inside a transaction
-        reader.setAutoCommit(false);
+        dialect.writeThrough(writer);
+        String keys = String.join(", ", key);
+        String firstPage = "SELECT * FROM " + dialect.quote(ours) + " ORDER BY " + keys + " LIMIT " + PAGE_SIZE;
+        String nextPage = "SELECT * FROM " + dialect.quote(ours) + " WHERE (" + keys + ") > ("
+                + String.join(", ", Collections.nCopies(key.size(), "?")) + ") ORDER BY " + keys + " LIMIT " + PAGE_SIZE;
         writer.setAutoCommit(false);
         long rows = 0;
         long nanos = 0;
-        try (Statement select = reader.createStatement()) {
-            select.setFetchSize(PAGE_SIZE);
-            try (ResultSet rs = select.executeQuery("SELECT * FROM " + dialect.quote(ours))) {
-                ResultSetMetaData meta = rs.getMetaData();
-                int n = meta.getColumnCount();
-                Kind[] kinds = new Kind[n];
-                StringBuilder sql = new StringBuilder("INSERT INTO ").append(dialect.quote(raw)).append(" (");
-                StringBuilder values = new StringBuilder();
-                for (int i = 0; i < n; i++) {
-                    kinds[i] = Kind.of(meta.getColumnTypeName(i + 1));
-                    sql.append(i == 0 ? "" : ", ").append(dialect.quote(meta.getColumnName(i + 1)));
-                    values.append(i == 0 ? "" : ", ").append(kinds[i] == Kind.JSON ? dialect.marker(ColumnType.JSON) : "?");
+        PreparedStatement insert = null;
+        try (PreparedStatement first = reader.prepareStatement(firstPage);
+             PreparedStatement next = reader.prepareStatement(nextPage)) {
+            Object[] last = null;
+            while (true) {
+                PreparedStatement select = last == null ? first : next;
+                for (int k = 0; last != null && k < key.size(); k++) {
+                    select.setObject(k + 1, last[k]);
                 }
-                sql.append(") VALUES (").append(values).append(')');
-                try (PreparedStatement insert = writer.prepareStatement(sql.toString())) {
-                    Object[][] pageRows = new Object[PAGE_SIZE][];
-                    int filled = 0;
-                    boolean more = true;
-                    while (more) {
-                        more = rs.next();
-                        if (more) {
-                            Object[] row = new Object[n];
-                            for (int i = 0; i < n; i++) {
-                                row[i] = kinds[i].read(rs, i + 1);
-                            }
-                            pageRows[filled++] = row;
-                        }
-                        if (filled == PAGE_SIZE || (!more && filled > 0)) {
-                            long start = System.nanoTime();
-                            for (int r = 0; r < filled; r++) {
-                                for (int i = 0; i < n; i++) {
-                                    if (pageRows[r][i] == null) {
-                                        insert.setNull(i + 1, Types.NULL);
-                                    } else {
-                                        insert.setObject(i + 1, pageRows[r][i]);
-                                    }
-                                }
-                                insert.addBatch();
-                            }
-                            insert.executeBatch();
-                            writer.commit();
-                            nanos += System.nanoTime() - start;
-                            rows += filled;
-                            filled = 0;
+                List<Object[]> page = new ArrayList<>(PAGE_SIZE);
+                Kind[] kinds;
+                int[] keyColumns = new int[key.size()];
+                try (ResultSet rs = select.executeQuery()) {
+                    ResultSetMetaData meta = rs.getMetaData();
+                    int n = meta.getColumnCount();
+                    kinds = new Kind[n];
+                    for (int i = 0; i < n; i++) {
+                        kinds[i] = Kind.of(meta.getColumnTypeName(i + 1));
+                        int k = key.indexOf(dialect.quote(meta.getColumnName(i + 1).toLowerCase(Locale.ROOT)));
+                        if (k >= 0) {
+                            keyColumns[k] = i;
                         }
                     }
+                    if (insert == null) {
+                        insert = writer.prepareStatement(insertSql(dialect, raw, meta, kinds));
+                    }
+                    while (rs.next()) {
+                        Object[] row = new Object[n];
+                        for (int i = 0; i < n; i++) {
+                            row[i] = kinds[i].read(rs, i + 1);
+                        }
+                        page.add(row);
+                    }
+                }
+                if (page.isEmpty()) {
+                    break;
+                }
+                long start = System.nanoTime();
+                for (Object[] row : page) {
+                    for (int i = 0; i < row.length; i++) {
+                        if (row[i] == null) {
+                            insert.setNull(i + 1, Types.NULL);
+                        } else {
+                            insert.setObject(i + 1, row[i]);
+                        }
+                    }
+                    insert.addBatch();
+                }
+                insert.executeBatch();
+                writer.commit();
+                nanos += System.nanoTime() - start;
+                rows += page.size();
+                Object[] tail = page.get(page.size() - 1);
+                last = new Object[key.size()];
+                for (int k = 0; k < key.size(); k++) {
+                    last[k] = tail[keyColumns[k]];
                 }
             }
-            reader.commit();
+            // written means on disk, for the plain inserts as for the writer
+            long start = System.nanoTime();
+            dialect.writeThrough(writer);
+            nanos += System.nanoTime() - start;
         } finally {
+            if (insert != null) {
+                insert.close();
+            }
             writer.setAutoCommit(true);
-            reader.setAutoCommit(readerAutoCommit);
         }
         return new Result(rows, writerSeconds, nanos / 1e9);
+    }
+
+    private static String insertSql(Dialect dialect, String raw, ResultSetMetaData meta, Kind[] kinds)
+            throws SQLException {
+        StringBuilder sql = new StringBuilder("INSERT INTO ").append(dialect.quote(raw)).append(" (");
+        StringBuilder values = new StringBuilder();
+        for (int i = 0; i < kinds.length; i++) {
+            sql.append(i == 0 ? "" : ", ").append(dialect.quote(meta.getColumnName(i + 1)));
+            values.append(i == 0 ? "" : ", ").append(kinds[i] == Kind.JSON ? dialect.marker(ColumnType.JSON) : "?");
+        }
+        return sql.append(") VALUES (").append(values).append(')').toString();
     }
 
     /** How a column's value is read back so that it binds as the same value it was written as. */
