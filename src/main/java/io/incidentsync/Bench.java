@@ -182,7 +182,7 @@ final class Bench {
                 err.println("bench: the sync failed, so there is nothing to measure");
                 if (run != null) {
                     out.println(run.summary());
-                    run.results().stream().filter(r -> !r.ok()).forEach(r -> err.println(r.table() + ": " + r.error()));
+                    Cli.failureLines(run).forEach(err::println);
                 }
                 return 1;
             }

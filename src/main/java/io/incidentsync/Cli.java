@@ -4,7 +4,9 @@ import io.incidentsync.simulator.SimulateCommand;
 import io.incidentsync.sync.SyncRun;
 
 import java.io.PrintStream;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -88,8 +90,23 @@ public final class Cli {
             return 1;
         }
         out.println(run.summary());
-        run.results().stream().filter(r -> !r.ok()).forEach(r -> err.println(r.table() + ": " + r.error()));
+        failureLines(run).forEach(err::println);
         return run.ok() ? 0 : 1;
+    }
+
+    /**
+     * One line for each cause of failure, naming the tables it failed: {@code users: cause}, or
+     * {@code every table: cause} when one cause (a wrong key, an unreachable database) failed them all.
+     */
+    static List<String> failureLines(SyncRun run) {
+        Map<String, List<String>> tablesByCause = new LinkedHashMap<>();
+        run.results().stream().filter(r -> !r.ok())
+                .forEach(r -> tablesByCause.computeIfAbsent(r.error(), cause -> new ArrayList<>()).add(r.table()));
+        List<String> lines = new ArrayList<>();
+        tablesByCause.forEach((cause, tables) -> lines.add(
+                (tables.size() > 1 && tables.size() == run.results().size() ? "every table" : String.join(", ", tables))
+                        + ": " + cause));
+        return lines;
     }
 
     private static int schedule(Application app, PrintStream err) throws Exception {

@@ -48,7 +48,7 @@ final class Demo {
             SyncRun run = app.syncOnce();
             out.println(run.summary());
             out.println("demo: the tables are in " + io.incidentsync.sync.IncidentSync.redact(app.settings().dbUrl()));
-            run.results().stream().filter(r -> !r.ok()).forEach(r -> err.println(r.table() + ": " + r.error()));
+            Cli.failureLines(run).forEach(err::println);
             return run.ok() ? 0 : 1;
         }
     }

@@ -117,7 +117,8 @@ public final class ApiClient {
         for (int attempt = 1; ; attempt++) {
             String down = unreachable;
             if (down != null) {
-                throw new SyncException(what + " not tried: " + down);
+                // the same words for every table that never got to try, so they share one line
+                throw new SyncException("not tried: " + down);
             }
             long waitMillis;
             connectFailed = false;
