@@ -1,0 +1,166 @@
+package io.incidentsync.sync;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.ResultSetMetaData;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** The writer's two less travelled paths: rows that wait on disk, and a batch that fails on the writer thread. */
+class TableLoadTest {
+
+    @TempDir
+    Path dir;
+
+    private static final OffsetDateTime EXTRACTED = OffsetDateTime.of(2026, 11, 26, 12, 0, 0, 0, ZoneOffset.UTC);
+
+    /**
+     * Every kind of value, and a field that first appears after some rows were spooled: the rows that
+     * waited on disk are the rows written at once, value for value.
+     */
+    @Test
+    void rowsThatWaitedOnDiskEqualRowsWrittenAtOnce() throws Exception {
+        List<ObjectNode> records = new ArrayList<>();
+        for (int i = 0; i < 700; i++) {
+            ObjectNode r = Page.MAPPER.createObjectNode();
+            r.put("id", String.format("01HREC%020d", i));
+            r.put("name", i % 7 == 0 ? "Résumé 日本語 🔥 \"quoted\"\nline " + i : "incident " + i);
+            r.put("created_at", "2025-03-14T09:26:53." + String.format("%03d", i % 1000) + "Z");
+            r.put("count", (long) i * 1_000_000_007L);
+            r.put("ratio", i / 7.0);
+            r.put("flag", i % 2 == 0);
+            if (i % 5 == 0) {
+                r.putNull("summary");
+            } else {
+                r.put("summary", "s" + i);
+            }
+            r.putObject("severity").put("name", "sev" + (i % 4)).put("rank", i % 4);
+            r.putArray("tags").add("a" + i).add(i);
+            if (i >= 400) {
+                // appears only after the first rows waited: a new column, shorter rows before it
+                r.put("blast_radius", "radius " + i);
+            }
+            records.add(r);
+        }
+        String url = "jdbc:h2:file:" + dir.resolve("db").toAbsolutePath();
+        try (Connection spooled = DriverManager.getConnection(url); Connection direct = DriverManager.getConnection(url)) {
+            AtomicBoolean childrenReady = new AtomicBoolean(false);
+            TableLoad waiting = load("waited", spooled, childrenReady::get);
+            TableLoad atOnce = load("direct", direct, () -> true);
+            for (int page = 0; page < records.size() / 100; page++) {
+                for (ObjectNode r : records.subList(page * 100, page * 100 + 100)) {
+                    waiting.add(r.deepCopy());
+                    atOnce.add(r.deepCopy());
+                }
+                if (page == 5) {
+                    childrenReady.set(true);
+                }
+                waiting.endPage();
+                atOnce.endPage();
+            }
+            assertEquals(700, waiting.swap());
+            assertEquals(700, atOnce.swap());
+            waiting.close();
+            atOnce.close();
+        }
+        try (Connection c = DriverManager.getConnection(url)) {
+            List<Map<String, Object>> waited = rows(c, "waited");
+            List<Map<String, Object>> direct = rows(c, "direct");
+            assertEquals(700, waited.size());
+            assertEquals(direct, waited);
+            Map<String, Object> first = waited.get(0);
+            assertEquals(null, first.get("SUMMARY"));
+            assertEquals(null, first.get("BLAST_RADIUS"));
+            assertEquals("Résumé 日本語 🔥 \"quoted\"\nline 0", first.get("NAME"));
+            assertEquals("[]", first.get("UPDATES"), "no child listing yet: an empty array, not a missing one");
+            Map<String, Object> late = waited.get(699);
+            assertEquals("radius 699", late.get("BLAST_RADIUS"));
+            assertEquals(699L * 1_000_000_007L, ((Number) late.get("COUNT")).longValue());
+            assertEquals(false, late.get("FLAG"));
+            assertEquals("sev3", late.get("SEVERITY__NAME"));
+            assertEquals("[\"a699\",699]", late.get("TAGS"));
+        }
+    }
+
+    /**
+     * A batch fails on the writer thread (a record without its key): the failure reaches the table's
+     * next step, and the live table keeps the rows of the last good load.
+     */
+    @Test
+    void aBatchThatFailsOnTheWriterThreadFailsTheTableAndKeepsTheLiveRows() throws Exception {
+        String url = "jdbc:h2:file:" + dir.resolve("db").toAbsolutePath();
+        try (Connection c = DriverManager.getConnection(url)) {
+            TableLoad first = load("t", c, () -> true);
+            first.add(record("01HA", "first"));
+            first.add(record("01HB", "second"));
+            first.endPage();
+            assertEquals(2, first.swap());
+            first.release();
+        }
+        try (Connection c = DriverManager.getConnection(url)) {
+            TableLoad second = load("t", c, () -> true);
+            second.add(record("01HC", "third"));
+            second.endPage();
+            ObjectNode keyless = record("01HD", "keyless");
+            keyless.putNull("id");
+            second.add(keyless);
+            second.endPage();
+            SQLException failure = assertThrows(SQLException.class, second::swap);
+            assertTrue(failure.getMessage().toUpperCase().contains("ID"), failure.getMessage());
+            second.abort();
+            second.release();
+        }
+        try (Connection c = DriverManager.getConnection(url); Statement s = c.createStatement();
+             ResultSet rs = s.executeQuery("SELECT COUNT(*) FROM INFORMATION_SCHEMA.TABLES WHERE TABLE_NAME LIKE '_SDC_STAGE_%'")) {
+            rs.next();
+            assertEquals(0, rs.getInt(1), "no staging table is left");
+            List<Map<String, Object>> live = rows(c, "t");
+            assertEquals(List.of("first", "second"), live.stream().map(r -> r.get("NAME")).toList());
+        }
+    }
+
+    private static ObjectNode record(String id, String name) {
+        ObjectNode r = Page.MAPPER.createObjectNode();
+        r.put("id", id);
+        r.put("name", name);
+        return r;
+    }
+
+    private static TableLoad load(String table, Connection c, java.util.function.BooleanSupplier ready) throws SQLException {
+        Map<String, String> children = table.equals("t") ? Map.of() : Map.of("updates", "updates");
+        return new TableLoad(table, List.of("id"), List.of(), children, ready, Dialect.of(c), c, EXTRACTED, null);
+    }
+
+    private static List<Map<String, Object>> rows(Connection c, String table) throws SQLException {
+        List<Map<String, Object>> out = new ArrayList<>();
+        try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery("SELECT * FROM \"" + table.toUpperCase()
+                + "\" ORDER BY \"ID\"")) {
+            ResultSetMetaData meta = rs.getMetaData();
+            while (rs.next()) {
+                Map<String, Object> row = new LinkedHashMap<>();
+                for (int i = 1; i <= meta.getColumnCount(); i++) {
+                    row.put(meta.getColumnName(i), rs.getObject(i));
+                }
+                out.add(row);
+            }
+        }
+        return out;
+    }
+}
