@@ -161,6 +161,8 @@ final class Bench {
             overrides.put("incident.streams", "");
             overrides.put("incident.rate.per-minute", Double.toString(KEY_PER_MINUTE * options.timeScale()));
             overrides.put("incident.rate.incidents-per-minute", Double.toString(INCIDENTS_PER_MINUTE * options.timeScale()));
+            // the simulator's buckets keep their depth and refill faster: its minute is 60 / X seconds
+            overrides.put("incident.rate.window-seconds", Double.toString(60 / options.timeScale()));
             if (options.concurrency() != null) {
                 overrides.put("incident.sync.concurrency", Integer.toString(options.concurrency()));
             }

@@ -45,6 +45,30 @@ class RateBudgetTest {
         }
     }
 
+    /**
+     * On a clock ten times faster (the bench's time scale 10) the API's bucket keeps its depth of 60:
+     * the budget's window shrinks with it, to 59 at once and then the refill, instead of a real
+     * minute's 590.
+     */
+    @Test
+    void aShorterWindowHoldsFewerRequestsAtOnce() throws Exception {
+        RateBudget scaled = new RateBudget(600, Map.of("/v2/incidents", 600.0), 6);
+        long started = System.nanoTime();
+        for (int i = 0; i < 60; i++) {
+            scaled.acquire("/v2/incidents");
+        }
+        double seconds = (System.nanoTime() - started) / 1e9;
+        assertTrue(seconds >= 0.09, "59 at once, the 60th a tenth of a second later; took " + seconds + " s");
+
+        RateBudget minute = new RateBudget(600, Map.of("/v2/incidents", 600.0));
+        started = System.nanoTime();
+        for (int i = 0; i < 590; i++) {
+            minute.acquire("/v2/incidents");
+        }
+        seconds = (System.nanoTime() - started) / 1e9;
+        assertTrue(seconds < 1, "a minute's window holds 590 at once; took " + seconds + " s");
+    }
+
     @Test
     void anEndpointsBudgetPacesItsRequestsWithoutHoldingUpOtherEndpoints() throws Exception {
         RateBudget budget = new RateBudget(6000, Map.of("/v2/incidents", 60.0));

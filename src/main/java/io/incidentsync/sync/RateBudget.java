@@ -5,7 +5,8 @@ import java.util.Map;
 /**
  * Our side of incident.io's rate limits: one token bucket for the key and one per rate-limited
  * endpoint, shared by every stream of the process, so that a sync at the defaults never meets a 429.
- * A bucket holds a minute's worth of requests, less one second's, and refills continuously, as the API's does.
+ * A bucket holds a window's worth of requests (the API counts a minute), less a sixtieth (a second's
+ * refill), and refills continuously, as the API's does.
  */
 public final class RateBudget {
 
@@ -13,14 +14,18 @@ public final class RateBudget {
     private final Map<String, Bucket> endpoints;
 
     public RateBudget(double perMinute, Map<String, Double> endpointPerMinute) {
-        this.key = new Bucket(perMinute);
+        this(perMinute, endpointPerMinute, 60);
+    }
+
+    public RateBudget(double perMinute, Map<String, Double> endpointPerMinute, double windowSeconds) {
+        this.key = new Bucket(perMinute, windowSeconds);
         this.endpoints = new java.util.HashMap<>();
-        endpointPerMinute.forEach((path, rate) -> endpoints.put(path, new Bucket(rate)));
+        endpointPerMinute.forEach((path, rate) -> endpoints.put(path, new Bucket(rate, windowSeconds)));
     }
 
     public static RateBudget of(Settings settings) {
         return new RateBudget(settings.ratePerMinute(),
-                Map.of("/v2/incidents", settings.incidentsRatePerMinute()));
+                Map.of("/v2/incidents", settings.incidentsRatePerMinute()), settings.rateWindowSeconds());
     }
 
     /** Blocks until both the key and the endpoint may send one more request, then spends a token of each. */
@@ -53,10 +58,11 @@ public final class RateBudget {
         double tokens;
         long last = System.nanoTime();
 
-        Bucket(double perMinute) {
-            // A second's refill held back: requests reach the API up to that much later or sooner than they left
-            // here, and without it a stream at the edge of an empty bucket meets a 429 on every such jitter.
-            this.capacity = Math.max(1, perMinute - perMinute / 60);
+        Bucket(double perMinute, double windowSeconds) {
+            // A sixtieth of the window held back (a second's refill, on the API's minute): requests reach the API
+            // up to that much later or sooner than they left here, and without it a stream at the edge of an
+            // empty bucket meets a 429 on every such jitter.
+            this.capacity = Math.max(1, perMinute * windowSeconds / 60 * 59 / 60);
             this.perNano = perMinute / 60e9;
             this.tokens = capacity;
         }

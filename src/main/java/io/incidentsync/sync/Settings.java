@@ -35,6 +35,7 @@ public final class Settings {
         DEFAULTS.put("incident.http.read-timeout-seconds", "60");
         DEFAULTS.put("incident.rate.per-minute", "1200");
         DEFAULTS.put("incident.rate.incidents-per-minute", "60");
+        DEFAULTS.put("incident.rate.window-seconds", "60");
         DEFAULTS.put("incident.cluster.enabled", "false");
         DEFAULTS.put("incident.cluster.checkin-millis", "5000");
     }
@@ -121,6 +122,11 @@ public final class Settings {
         return Double.parseDouble(get("incident.rate.incidents-per-minute"));
     }
 
+    /** The window the API counts its limits over: a budget sends at most a window's worth at once. */
+    public double rateWindowSeconds() {
+        return Double.parseDouble(get("incident.rate.window-seconds"));
+    }
+
     private int intValue(String key) {
         return Integer.parseInt(get(key));
     }
@@ -181,7 +187,8 @@ public final class Settings {
                 problems.add("'" + get(k) + "' is not a positive whole number for " + k + " (" + envName(k) + ")");
             }
         }
-        for (String k : Arrays.asList("incident.rate.per-minute", "incident.rate.incidents-per-minute")) {
+        for (String k : Arrays.asList("incident.rate.per-minute", "incident.rate.incidents-per-minute",
+                "incident.rate.window-seconds")) {
             try {
                 if (Double.parseDouble(get(k)) <= 0) {
                     throw new NumberFormatException();

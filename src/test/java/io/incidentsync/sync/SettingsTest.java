@@ -34,14 +34,16 @@ class SettingsTest {
         values.put("incident.db.url", "jdbc:mysql://db/x?password=hunter2");
         values.put("incident.streams", "incidents,incidentz");
         values.put("incident.sync.concurrency", "four");
+        values.put("incident.rate.window-seconds", "0");
         List<String> problems = problems(values);
-        assertEquals(5, problems.size(), String.join("\n", problems));
+        assertEquals(6, problems.size(), String.join("\n", problems));
         assertTrue(problems.get(0).contains("INCIDENT_API_KEY"));
         assertTrue(problems.stream().anyMatch(p -> p.contains("INCIDENT_API_URL") && p.contains("api.incident.io")));
         assertTrue(problems.stream().anyMatch(p -> p.contains("INCIDENT_DB_URL") && p.contains("password=***")));
         assertTrue(problems.stream().noneMatch(p -> p.contains("hunter2")), "the password is masked");
         assertTrue(problems.stream().anyMatch(p -> p.contains("incidentz") && p.contains("INCIDENT_STREAMS")));
         assertTrue(problems.stream().anyMatch(p -> p.contains("four") && p.contains("INCIDENT_SYNC_CONCURRENCY")));
+        assertTrue(problems.stream().anyMatch(p -> p.contains("'0'") && p.contains("INCIDENT_RATE_WINDOW_SECONDS")));
     }
 
     @Test
