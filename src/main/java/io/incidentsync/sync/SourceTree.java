@@ -108,29 +108,31 @@ final class SourceTree {
         }
     }
 
+    /** Where a value's text lies in its body, and how many elements it had when read. */
+    private record Span(Source body, int start, int end, int size) {
+        /** Null once an element was added or removed: the text is no longer the value's. */
+        String text(int sizeNow) {
+            return sizeNow == size ? body.text(start, end) : null;
+        }
+    }
+
     /** An object that knows its text in the body it was read from. */
     static final class SourceObject extends ObjectNode {
         private static final long serialVersionUID = 1L;
         private final transient Source body;
-        private int start;
-        private int end;
+        private transient Span span;
 
         SourceObject(Source body) {
             super(NODES);
             this.body = body;
         }
 
-        private int size;
-
         void range(int start, int end) {
-            this.start = start;
-            this.end = end;
-            this.size = size();
+            span = new Span(body, start, end, size());
         }
 
-        /** Null once an element was added or removed: the text is no longer this value's. */
         String text() {
-            return size == size() ? body.text(start, end) : null;
+            return span == null ? null : span.text(size());
         }
     }
 
@@ -138,25 +140,19 @@ final class SourceTree {
     static final class SourceArray extends ArrayNode {
         private static final long serialVersionUID = 1L;
         private final transient Source body;
-        private int start;
-        private int end;
+        private transient Span span;
 
         SourceArray(Source body) {
             super(NODES);
             this.body = body;
         }
 
-        private int size;
-
         void range(int start, int end) {
-            this.start = start;
-            this.end = end;
-            this.size = size();
+            span = new Span(body, start, end, size());
         }
 
-        /** Null once an element was added or removed: the text is no longer this value's. */
         String text() {
-            return size == size() ? body.text(start, end) : null;
+            return span == null ? null : span.text(size());
         }
     }
 }
