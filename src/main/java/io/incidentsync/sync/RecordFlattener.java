@@ -6,7 +6,6 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.nio.charset.StandardCharsets;
 import java.util.HashMap;
 import java.util.Iterator;
-import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Set;
 
@@ -25,12 +24,6 @@ public final class RecordFlattener {
 
     public RecordFlattener(Set<String> jsonColumns) {
         this.jsonColumns = jsonColumns;
-    }
-
-    public Map<String, JsonNode> flatten(ObjectNode record) {
-        Map<String, JsonNode> out = new LinkedHashMap<>();
-        walk(record, out::put);
-        return out;
     }
 
     /** Receives each column of a record with its value, in the record's field order. */
