@@ -56,7 +56,7 @@ public final class WriterBenchmark {
     }
 
     /** Rounds of each measurement; the median round counts, so one garbage collection does not decide it. */
-    static final int ROUNDS = 3;
+    static final int ROUNDS = 5;
 
     /**
      * Writes up to {@code sampleRows} records of each source table through the writer exactly as the routes
