@@ -117,8 +117,8 @@ public final class ApiClient {
         for (int attempt = 1; ; attempt++) {
             String down = unreachable;
             if (down != null) {
-                // the same words for every table that never got to try, so they share one line
-                throw new SyncException("not tried: " + down);
+                // the same words for every table stopped here, so they share one line
+                throw new SyncException("stopped: " + down);
             }
             long waitMillis;
             connectFailed = false;
