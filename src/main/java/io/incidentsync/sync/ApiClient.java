@@ -168,10 +168,10 @@ public final class ApiClient {
             if (attempt >= maxAttempts) {
                 if (connectFailed) {
                     // the host is down for every table: the others fail at once rather than each retrying
-                    unreachable = "the API at " + baseUrl + " could not be reached in " + attempt
-                            + " attempts; check incident.api.url (INCIDENT_API_URL) and the network";
+                    unreachable = "the API at " + baseUrl + " could not be reached in " + attempts(attempt)
+                            + "; check incident.api.url (INCIDENT_API_URL) and the network";
                 }
-                throw new SyncException(what + " failed after " + attempt + " attempts, last with " + lastProblem
+                throw new SyncException(what + " failed after " + attempts(attempt) + ", last with " + lastProblem
                         + "; if the trouble is passing, run again or raise incident.http.max-attempts");
             }
             meter.retry();
@@ -316,6 +316,10 @@ public final class ApiClient {
             }
             return new Page.Body(memory.toByteArray(), null);
         }
+    }
+
+    private static String attempts(int n) {
+        return n == 1 ? "1 attempt" : n + " attempts";
     }
 
     static String queryString(List<Map.Entry<String, String>> query) {
