@@ -177,34 +177,51 @@ public final class TableLoad implements ApiClient.Meter {
      * (positions never change: columns are only ever added at the end).
      */
     private Object[] convert(ObjectNode record) throws SQLException {
-        Object[][] row = {new Object[positions.size()]};
-        SQLException[] failed = {null};
-        flattener.walk(record, (column, value) -> {
+        RowBuilder row = new RowBuilder(record);
+        flattener.walk(record, row);
+        return row.finish();
+    }
+
+    /** Places each column of one record as the flattener hands it over, adding columns never seen before. */
+    private final class RowBuilder implements RecordFlattener.Sink {
+        private final ObjectNode record;
+        private Object[] values = new Object[positions.size()];
+        private SQLException failed;
+
+        RowBuilder(ObjectNode record) {
+            this.record = record;
+        }
+
+        @Override
+        public void accept(String column, JsonNode value) {
             Integer position = positions.get(column);
             if (position == null) {
-                if (value.isNull() || failed[0] != null) {
+                if (value.isNull() || failed != null) {
                     return;
                 }
                 try {
                     position = addColumn(column, ColumnType.ofValue(value));
                 } catch (SQLException e) {
-                    failed[0] = e;
+                    failed = e;
                     return;
                 }
-                row[0] = Arrays.copyOf(row[0], positions.size());
+                values = Arrays.copyOf(values, positions.size());
             }
             try {
-                row[0][position] = types.get(position).convert(value);
+                values[position] = types.get(position).convert(value);
             } catch (RuntimeException ex) {
                 throw new SyncException("column " + column + " of record " + record.get("id") + ": "
                         + ex.getMessage() + " (the column was typed from an earlier value)");
             }
-        });
-        if (failed[0] != null) {
-            throw failed[0];
         }
-        row[0][positions.get(EXTRACTED_AT)] = extractedAt;
-        return row[0];
+
+        Object[] finish() throws SQLException {
+            if (failed != null) {
+                throw failed;
+            }
+            values[positions.get(EXTRACTED_AT)] = extractedAt;
+            return values;
+        }
     }
 
     /** A field never seen before: its column, typed by its first value, goes at the end. */
@@ -382,7 +399,7 @@ public final class TableLoad implements ApiClient.Meter {
      * Waits for the batch in flight; its failure becomes this table's. Every use of the connection
      * outside the writer thread comes after this, so the two threads never share it at once.
      */
-    private void awaitWriter() throws SQLException {
+    void awaitWriter() throws SQLException {
         Future<Void> inFlight = pending;
         if (inFlight == null) {
             return;
@@ -403,11 +420,6 @@ public final class TableLoad implements ApiClient.Meter {
             }
             throw new SyncException("writing " + table + ": " + cause);
         }
-    }
-
-    /** Returns once every batch handed to the writer thread is committed. */
-    void awaitWrites() throws SQLException {
-        awaitWriter();
     }
 
     /** Like {@link #awaitWriter()}, for the paths that are already failing or closing. */

@@ -170,7 +170,7 @@ public final class WriterBenchmark {
             }
             load.endPage();
         }
-        load.awaitWrites();
+        load.awaitWriter();
         return System.nanoTime() - start;
     }
 
