@@ -1,0 +1,261 @@
+package io.incidentsync;
+
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpServer;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.io.PrintStream;
+import java.net.InetSocketAddress;
+import java.net.URLDecoder;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.Executors;
+import java.util.function.Function;
+
+/**
+ * A deliberately hostile fake of the incident.io API, for the tests that hold the sync to its promises
+ * under faults the simulator never makes: every answer is scripted by the test (status, headers, body,
+ * a body that trickles or never ends, a redirect to another host). Each path answers what its handler
+ * says; a path without one answers 404. It records every request, Authorization header included.
+ */
+final class HostileApi implements AutoCloseable {
+
+    /** What one request looked like. */
+    record Request(String path, Map<String, List<String>> query, String authorization) {
+        String param(String name) {
+            List<String> values = query.get(name);
+            return values == null || values.isEmpty() ? null : values.get(0);
+        }
+    }
+
+    /** An answer: status, headers, body, and how the body is sent. */
+    static final class Reply {
+        final int status;
+        final Map<String, String> headers = new LinkedHashMap<>();
+        final byte[] body;
+        long pauseMillis;
+        boolean endless;
+
+        private Reply(int status, byte[] body) {
+            this.status = status;
+            this.body = body;
+            headers.put("Content-Type", "application/json");
+        }
+
+        static Reply json(String body) {
+            return new Reply(200, body.getBytes(StandardCharsets.UTF_8));
+        }
+
+        static Reply status(int status, String body) {
+            return new Reply(status, body.getBytes(StandardCharsets.UTF_8));
+        }
+
+        static Reply bytes(int status, byte[] body) {
+            return new Reply(status, body);
+        }
+
+        Reply header(String name, String value) {
+            headers.put(name, value);
+            return this;
+        }
+
+        /** Sends the body one byte at a time, pausing between bytes. */
+        Reply trickle(long pauseMillis) {
+            this.pauseMillis = pauseMillis;
+            return this;
+        }
+
+        /** Sends the body, then whitespace forever (until the client hangs up). */
+        Reply endless() {
+            this.endless = true;
+            return this;
+        }
+    }
+
+    private final HttpServer server;
+    private final Map<String, Function<Request, Reply>> handlers = new ConcurrentHashMap<>();
+    private final List<Request> requests = new CopyOnWriteArrayList<>();
+
+    private HostileApi(HttpServer server) {
+        this.server = server;
+    }
+
+    static HostileApi start() throws IOException {
+        HttpServer server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+        HostileApi api = new HostileApi(server);
+        server.createContext("/", api::handle);
+        server.setExecutor(Executors.newCachedThreadPool(r -> {
+            Thread t = new Thread(r, "hostile-api");
+            t.setDaemon(true);
+            return t;
+        }));
+        server.start();
+        return api;
+    }
+
+    String baseUrl() {
+        return "http://127.0.0.1:" + server.getAddress().getPort();
+    }
+
+    HostileApi on(String path, Function<Request, Reply> handler) {
+        handlers.put(path, handler);
+        return this;
+    }
+
+    List<Request> requests() {
+        return requests;
+    }
+
+    List<Request> requests(String path) {
+        return requests.stream().filter(r -> r.path().equals(path)).toList();
+    }
+
+    /**
+     * A cursor-paged listing of these pages: page k (from 1) answers to {@code after=c<k-1>} and carries
+     * {@code after=c<k>} unless it is the last.
+     */
+    static Function<Request, Reply> pages(String arrayKey, List<List<String>> pages) {
+        return request -> {
+            String after = request.param("after");
+            int index = after == null ? 0 : Integer.parseInt(after.substring(1));
+            return Reply.json(page(arrayKey, pages.get(index), index + 1 < pages.size() ? "\"c" + (index + 1) + "\"" : null));
+        };
+    }
+
+    /** One listing body: the records (JSON object texts) and pagination_meta with this after (JSON text, or none). */
+    static String page(String arrayKey, List<String> records, String afterJson) {
+        return "{\"" + arrayKey + "\":[" + String.join(",", records) + "],\"pagination_meta\":{"
+                + (afterJson == null ? "" : "\"after\":" + afterJson + ",") + "\"page_size\":250}}";
+    }
+
+    /** {@code n} user records, ids U00001 up, starting at {@code from}. */
+    static List<String> users(int from, int n) {
+        List<String> out = new ArrayList<>();
+        for (int i = from; i < from + n; i++) {
+            out.add(String.format("{\"id\":\"U%05d\",\"name\":\"User %d\",\"email\":\"user%d@example.com\",\"role\":\"viewer\"}", i, i, i));
+        }
+        return out;
+    }
+
+    /** Users split into pages of {@code size}. */
+    static List<List<String>> userPages(int total, int size) {
+        List<List<String>> out = new ArrayList<>();
+        for (int from = 1; from <= total; from += size) {
+            out.add(users(from, Math.min(size, total - from + 1)));
+        }
+        return out;
+    }
+
+    private void handle(HttpExchange exchange) throws IOException {
+        try (exchange) {
+            String path = exchange.getRequestURI().getRawPath();
+            Map<String, List<String>> query = new LinkedHashMap<>();
+            String raw = exchange.getRequestURI().getRawQuery();
+            if (raw != null) {
+                for (String pair : raw.split("&")) {
+                    int eq = pair.indexOf('=');
+                    String name = URLDecoder.decode(eq < 0 ? pair : pair.substring(0, eq), StandardCharsets.UTF_8);
+                    String value = eq < 0 ? "" : URLDecoder.decode(pair.substring(eq + 1), StandardCharsets.UTF_8);
+                    query.computeIfAbsent(name, k -> new ArrayList<>()).add(value);
+                }
+            }
+            Request request = new Request(path, Collections.unmodifiableMap(query),
+                    exchange.getRequestHeaders().getFirst("Authorization"));
+            requests.add(request);
+            Function<Request, Reply> handler = handlers.get(path);
+            Reply reply = handler == null
+                    ? Reply.status(404, "{\"type\":\"not_found\",\"status\":404,\"errors\":[{\"code\":\"not_found\",\"message\":\"Not found\"}]}")
+                    : handler.apply(request);
+            reply.headers.forEach((k, v) -> exchange.getResponseHeaders().add(k, v));
+            boolean streamed = reply.pauseMillis > 0 || reply.endless;
+            exchange.sendResponseHeaders(reply.status, streamed ? 0 : (reply.body.length == 0 ? -1 : reply.body.length));
+            OutputStream out = exchange.getResponseBody();
+            if (!streamed) {
+                out.write(reply.body);
+                return;
+            }
+            for (byte b : reply.body) {
+                out.write(b);
+                out.flush();
+                if (reply.pauseMillis > 0) {
+                    Thread.sleep(reply.pauseMillis);
+                }
+            }
+            long until = System.currentTimeMillis() + 120_000;
+            while (reply.endless && System.currentTimeMillis() < until) {
+                out.write(' ');
+                out.flush();
+                Thread.sleep(50);
+            }
+        } catch (IOException | InterruptedException clientHungUp) {
+            // the sync gave up on this answer: what the test wanted to see
+        }
+    }
+
+    @Override
+    public void close() {
+        server.stop(0);
+    }
+
+    /** A sync through the command line's code path, against this API and an H2 file of its own. */
+    static final class Sync implements AutoCloseable {
+        final Path dir;
+        final Map<String, String> settings = new LinkedHashMap<>();
+        String out = "";
+        String err = "";
+
+        Sync(HostileApi api, String streams) throws IOException {
+            dir = Files.createTempDirectory("incident-sync-hostile");
+            settings.put("incident.api.url", api.baseUrl());
+            settings.put("incident.api.key", "hostile-test-key");
+            settings.put("incident.db.url", "jdbc:h2:file:" + dir.resolve("db").toAbsolutePath());
+            settings.put("incident.streams", streams);
+            settings.put("incident.http.max-attempts", "3");
+            settings.put("incident.http.initial-backoff-millis", "10");
+            settings.put("incident.http.read-timeout-seconds", "5");
+        }
+
+        int run() throws Exception {
+            ByteArrayOutputStream o = new ByteArrayOutputStream();
+            ByteArrayOutputStream e = new ByteArrayOutputStream();
+            int code = Cli.sync(new Application(settings), new PrintStream(o, true, StandardCharsets.UTF_8),
+                    new PrintStream(e, true, StandardCharsets.UTF_8));
+            out = o.toString(StandardCharsets.UTF_8);
+            err = e.toString(StandardCharsets.UTF_8);
+            return code;
+        }
+
+        /** The standard-error lines, blank ones left out. */
+        List<String> errLines() {
+            return err.lines().filter(l -> !l.isBlank()).toList();
+        }
+
+        java.sql.Connection connect() throws java.sql.SQLException {
+            return java.sql.DriverManager.getConnection(settings.get("incident.db.url"));
+        }
+
+        long count(String sql) throws java.sql.SQLException {
+            try (var c = connect(); var s = c.createStatement(); var rs = s.executeQuery(sql)) {
+                rs.next();
+                return rs.getLong(1);
+            }
+        }
+
+        @Override
+        public void close() throws IOException {
+            try (var files = Files.walk(dir)) {
+                files.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+            }
+        }
+    }
+}
