@@ -94,7 +94,7 @@ class ErrorLinesTest {
 
         List<String> lines = h.lastErr.lines().filter(l -> !l.isBlank()).toList();
         assertEquals(1, lines.size(), h.lastErr);
-        assertTrue(lines.get(0).startsWith("follow_ups: the API rejected GET /v2/follow_ups (422"), lines.get(0));
+        assertTrue(lines.get(0).startsWith("follow_ups: the API rejected GET /v2/follow_ups?incident_mode=standard (422"), lines.get(0));
         assertTrue(lines.get(0).endsWith("The server could not answer; try again"), "the API's message: " + lines.get(0));
         assertEquals(1, h.simulator.requests("/v2/follow_ups"), "not retried");
     }

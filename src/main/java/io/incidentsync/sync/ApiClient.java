@@ -27,7 +27,12 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -81,6 +86,16 @@ public final class ApiClient {
     private final int maxAttempts;
     private final long maxWaitMillis;
     private final long initialBackoffMillis;
+    /** scheme://host:port of incident.api.url: the only place the key is sent. */
+    private final String origin;
+    /** Closes a response body whose deadline has passed, so a trickling or endless body cannot hang a table. */
+    private static final ScheduledExecutorService WATCHDOG = Executors.newSingleThreadScheduledExecutor(runnable -> {
+        Thread thread = new Thread(runnable, "incident-sync-http-deadline");
+        thread.setDaemon(true);
+        return thread;
+    });
+    private static final int MAX_REDIRECTS = 5;
+    private static final Pattern SECONDS = Pattern.compile("\\d{1,9}(\\.\\d*)?");
 
     public ApiClient(Settings settings, RateBudget budget) {
         this.baseUrl = settings.apiUrl();
@@ -93,8 +108,10 @@ public final class ApiClient {
         this.http = HttpClient.newBuilder()
                 .version(HttpClient.Version.HTTP_1_1)
                 .connectTimeout(Duration.ofSeconds(settings.connectTimeoutSeconds()))
-                .followRedirects(HttpClient.Redirect.NORMAL)
+                // redirects are followed by hand, and only on the configured host: the key goes nowhere else
+                .followRedirects(HttpClient.Redirect.NEVER)
                 .build();
+        this.origin = origin(URI.create(baseUrl));
     }
 
     /** Counts what a table's requests cost, for the log and {@code _sync_runs}. */
@@ -105,8 +122,9 @@ public final class ApiClient {
     }
 
     /**
-     * GETs {@code path} with the query parameters and returns the checked page. A 404 answers an empty
-     * page (the record vanished between two calls).
+     * GETs {@code path} with the query parameters and returns the checked page. A 404 throws a
+     * {@link SyncException} that is {@link SyncException#notFound() notFound}: only the caller knows
+     * whether a vanished record may be skipped there.
      */
     public Page get(String path, List<Map.Entry<String, String>> query, String arrayKey, Meter meter)
             throws InterruptedException {
@@ -125,36 +143,31 @@ public final class ApiClient {
             budget.acquire(path);
             meter.request();
             try {
-                HttpRequest request = HttpRequest.newBuilder(uri)
-                        .timeout(readTimeout)
-                        .header("Authorization", authorization)
-                        .header("Accept", "application/json")
-                        .GET().build();
-                HttpResponse<InputStream> response = http.send(request, HttpResponse.BodyHandlers.ofInputStream());
-                int status = response.statusCode();
-                Page.Body body = read(response.body());
+                Answer answer = send(uri, path);
+                int status = answer.status;
+                Page.Body body = answer.body;
                 if (status == 200) {
                     try {
                         return Page.parse(body, arrayKey);
                     } catch (Page.MalformedBodyException e) {
                         lastProblem = "a body that is not the JSON " + path + " promises (" + e.getMessage()
-                                + "); it began: '" + body.head(80) + "'";
+                                + "); it began: " + answer.head();
                         body.delete();
                         waitMillis = backoff(attempt);
                     }
                 } else if (status == 429) {
                     lastProblem = "429 Too Many Requests";
-                    waitMillis = retryAfter(response, body).orElse(backoff(attempt));
+                    waitMillis = retryAfter(answer.response, body).orElse(backoff(attempt));
                     body.delete();
                 } else if (status >= 500) {
                     lastProblem = "HTTP " + status;
                     body.delete();
                     waitMillis = backoff(attempt);
                 } else {
-                    throw permanent(status, path, body);
+                    throw permanent(status, path, what, body);
                 }
             } catch (HttpTimeoutException e) {
-                lastProblem = "no answer within " + readTimeout.toSeconds() + " s (incident.http.read-timeout-seconds)";
+                lastProblem = "no complete answer within " + readTimeout.toSeconds() + " s (incident.http.read-timeout-seconds)";
                 waitMillis = backoff(attempt);
             } catch (ConnectException e) {
                 lastProblem = "cannot connect to " + baseUrl + " (check incident.api.url and the network)";
@@ -180,7 +193,91 @@ public final class ApiClient {
         }
     }
 
+    /** A response whose body has been read in full. */
+    private static final class Answer {
+        final HttpResponse<?> response;
+        final int status;
+        final Page.Body body;
+
+        Answer(HttpResponse<?> response, Page.Body body) {
+            this.response = response;
+            this.status = response.statusCode();
+            this.body = body;
+        }
+
+        /** The body's first characters for a message, or what it is when it is not text. */
+        String head() {
+            String head = body.head(80);
+            boolean text = head.chars().allMatch(c -> c >= 0x20 && c != 0xFFFD && c != 0x7F);
+            if (text) {
+                return "'" + head + "'";
+            }
+            String encoding = response.headers().firstValue("Content-Encoding").orElse("");
+            return "binary data" + (encoding.isEmpty() ? "" : " (Content-Encoding: " + encoding + ")");
+        }
+    }
+
+    /**
+     * Sends one GET and reads its whole answer within the read timeout, following redirects that stay
+     * on the configured host. A redirect elsewhere is refused: the key would go with it.
+     */
+    private Answer send(URI uri, String path) throws IOException, InterruptedException {
+        long deadline = System.nanoTime() + readTimeout.toNanos();
+        for (int redirects = 0; ; redirects++) {
+            HttpRequest request;
+            try {
+                request = HttpRequest.newBuilder(uri)
+                        .timeout(readTimeout)
+                        .header("Authorization", authorization)
+                        .header("Accept", "application/json")
+                        .GET().build();
+            } catch (IllegalArgumentException e) {
+                // the JDK's message quotes the offending header value: the key
+                throw new SyncException("the API key holds a character an HTTP header cannot carry (a line break, or "
+                        + "one outside printable ASCII); copy it again into INCIDENT_API_KEY");
+            }
+            HttpResponse<InputStream> response = http.send(request, HttpResponse.BodyHandlers.ofInputStream());
+            Page.Body body = read(response.body(), deadline);
+            int status = response.statusCode();
+            if (status < 300 || status >= 400 || status == 304) {
+                return new Answer(response, body);
+            }
+            body.delete();
+            String location = response.headers().firstValue("Location").orElse("");
+            URI target;
+            try {
+                target = uri.resolve(location);
+            } catch (IllegalArgumentException e) {
+                target = null;
+            }
+            if (location.isEmpty() || target == null || target.getHost() == null) {
+                throw new SyncException("GET " + path + " answered HTTP " + status + " without a usable Location; "
+                        + "check incident.api.url (INCIDENT_API_URL)");
+            }
+            if (!origin(target).equals(origin)) {
+                throw new SyncException("GET " + path + " was redirected (HTTP " + status + ") to " + origin(target)
+                        + ", not followed: the API key is only sent to incident.api.url (" + origin + "); "
+                        + "if the API has moved, set INCIDENT_API_URL to its new address");
+            }
+            if (redirects >= MAX_REDIRECTS) {
+                throw new SyncException("GET " + path + " was redirected more than " + MAX_REDIRECTS
+                        + " times; check incident.api.url (INCIDENT_API_URL)");
+            }
+            uri = target;
+        }
+    }
+
+    private static String origin(URI uri) {
+        int port = uri.getPort();
+        if (port < 0) {
+            port = "https".equalsIgnoreCase(uri.getScheme()) ? 443 : 80;
+        }
+        return String.valueOf(uri.getScheme()).toLowerCase(Locale.ROOT) + "://"
+                + String.valueOf(uri.getHost()).toLowerCase(Locale.ROOT) + ":" + port;
+    }
+
     /** A new run tries the API afresh, however the last one ended. */
+
     public void resetReachability() {
         unreachable = null;
     }
@@ -199,13 +296,14 @@ public final class ApiClient {
     private Optional<Long> retryAfter(HttpResponse<?> response, Page.Body body) {
         Optional<String> header = response.headers().firstValue("Retry-After");
         if (header.isPresent()) {
-            try {
-                return Optional.of(Math.max(0, (long) (Double.parseDouble(header.get().trim()) * 1000)));
-            } catch (NumberFormatException notSeconds) {
-                Optional<Long> date = untilDate(header.get());
-                if (date.isPresent()) {
-                    return date;
-                }
+            String value = header.get().trim();
+            // only plain seconds: "NaN", "Infinity" or "-1" would otherwise mean no wait at all
+            if (SECONDS.matcher(value).matches()) {
+                return Optional.of((long) (Double.parseDouble(value) * 1000));
+            }
+            Optional<Long> date = untilDate(value);
+            if (date.isPresent()) {
+                return date;
             }
         }
         try (InputStream in = body.open()) {
@@ -235,7 +333,7 @@ public final class ApiClient {
         return Optional.of(Math.max(0, at.toEpochMilli() - System.currentTimeMillis()));
     }
 
-    private SyncException permanent(int status, String path, Page.Body body) {
+    private SyncException permanent(int status, String path, String what, Page.Body body) {
         JsonNode json;
         try (InputStream in = body.open()) {
             json = Page.MAPPER.readTree(in);
@@ -260,13 +358,14 @@ public final class ApiClient {
                         + "at https://app.incident.io/settings/api-keys, or leave this table out with incident.streams (INCIDENT_STREAMS)");
             }
             case 404:
-                return new SyncException("GET " + path + " answered 404: the record vanished; skipped", true);
+                return new SyncException(what + " answered 404 Not Found, so the listing cannot be completed; "
+                        + "check that incident.api.url (INCIDENT_API_URL, now " + baseUrl + ") is the API's root", true);
             case 422:
-                return new SyncException("the API rejected GET " + path + " (422 "
+                return new SyncException("the API rejected " + what + " (422 "
                         + json.path("type").asText("validation_error") + "): "
                         + (message.isEmpty() ? json.toString() : message));
             default:
-                return new SyncException("GET " + path + " answered HTTP " + status
+                return new SyncException(what + " answered HTTP " + status
                         + (message.isEmpty() ? "" : ": " + message));
         }
     }
@@ -294,28 +393,52 @@ public final class ApiClient {
         return query.stream().filter(e -> !e.getKey().contains("[")).toList();
     }
 
-    private static Page.Body read(InputStream in) throws IOException {
-        try (in) {
-            ByteArrayOutputStream memory = new ByteArrayOutputStream();
-            byte[] buffer = new byte[64 * 1024];
-            int n;
-            while ((n = in.read(buffer)) > 0) {
-                memory.write(buffer, 0, n);
-                if (memory.size() > MEMORY_LIMIT) {
-                    Path file = Files.createTempFile("incident-io-sync-", ".json");
-                    try (OutputStream out = Files.newOutputStream(file)) {
-                        memory.writeTo(out);
-                        memory = null;
-                        in.transferTo(out);
-                    } catch (IOException e) {
-                        Files.deleteIfExists(file);
-                        throw e;
-                    }
-                    return new Page.Body(null, file);
-                }
+    /**
+     * Reads a whole body, in memory or past a limit in a temporary file. The deadline covers the body too:
+     * when it passes, the stream is closed under the reader, and the read fails as a timeout.
+     */
+    private static Page.Body read(InputStream in, long deadline) throws IOException {
+        AtomicBoolean expired = new AtomicBoolean();
+        ScheduledFuture<?> watchdog = WATCHDOG.schedule(() -> {
+            expired.set(true);
+            try {
+                in.close();
+            } catch (IOException ignored) {
+                // closing is all the watchdog can do
             }
-            return new Page.Body(memory.toByteArray(), null);
+        }, Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+        try (in) {
+            return readAll(in);
+        } catch (IOException e) {
+            if (expired.get()) {
+                throw new HttpTimeoutException("the body did not end in time");
+            }
+            throw e;
+        } finally {
+            watchdog.cancel(false);
         }
+    }
+
+    private static Page.Body readAll(InputStream in) throws IOException {
+        ByteArrayOutputStream memory = new ByteArrayOutputStream();
+        byte[] buffer = new byte[64 * 1024];
+        int n;
+        while ((n = in.read(buffer)) > 0) {
+            memory.write(buffer, 0, n);
+            if (memory.size() > MEMORY_LIMIT) {
+                Path file = Files.createTempFile("incident-io-sync-", ".json");
+                try (OutputStream out = Files.newOutputStream(file)) {
+                    memory.writeTo(out);
+                    memory = null;
+                    in.transferTo(out);
+                } catch (IOException e) {
+                    Files.deleteIfExists(file);
+                    throw e;
+                }
+                return new Page.Body(null, file);
+            }
+        }
+        return new Page.Body(memory.toByteArray(), null);
     }
 
     private static String attempts(int n) {

@@ -15,9 +15,11 @@ import java.time.ZoneOffset;
 import java.util.AbstractMap;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
@@ -118,6 +120,7 @@ public final class IncidentSync {
     public void startListing(Exchange exchange) {
         exchange.setProperty("after", null);
         exchange.setProperty("more", Boolean.TRUE);
+        exchange.setProperty("cursors", new HashSet<String>());
     }
 
     /**
@@ -130,7 +133,8 @@ public final class IncidentSync {
         String path = exchange.getProperty("path", String.class);
         String arrayKey = exchange.getProperty("arrayKey", String.class);
         boolean paged = !exchange.getProperty("pageSize", "", String.class).isEmpty();
-        List<Map.Entry<String, String>> query = request(exchange, exchange.getProperty("after", String.class));
+        String sent = exchange.getProperty("after", String.class);
+        List<Map.Entry<String, String>> query = request(exchange, sent);
         Prefetch ahead = exchange.getProperty("prefetch", Prefetch.class);
         exchange.removeProperty("prefetch");
         Page page;
@@ -140,16 +144,22 @@ public final class IncidentSync {
             if (ahead != null) {
                 ahead.discard();
             }
-            page = get(load, path, query, arrayKey);
+            page = get(load, path, query, arrayKey, mayVanish(exchange, sent));
         }
-        boolean more = paged && page.after() != null && page.size() > 0;
+        boolean more = paged && page.after() != null && !(page.size() == 0 && page.after().equals(sent));
+        if (more && !exchange.getProperty("cursors", Set.class).add(page.after())) {
+            page.close();
+            throw new SyncException("GET " + path + " answered the cursor '" + abbreviate(page.after())
+                    + "' a second time, so the listing would never end; the table keeps its previous rows. "
+                    + "If it happens again, report it to incident.io with this path");
+        }
         exchange.setProperty("more", more);
         exchange.setProperty("after", page.after());
         exchange.setProperty("page", page);
         if (more) {
             List<Map.Entry<String, String>> next = request(exchange, page.after());
             exchange.setProperty("prefetch", new Prefetch(next,
-                    CompletableFuture.supplyAsync(() -> get(load, path, next, arrayKey), prefetcher)));
+                    CompletableFuture.supplyAsync(() -> get(load, path, next, arrayKey, false), prefetcher)));
         }
         return page;
     }
@@ -168,19 +178,38 @@ public final class IncidentSync {
         return query;
     }
 
-    private Page get(TableLoad load, String path, List<Map.Entry<String, String>> query, String arrayKey) {
+    /**
+     * Whether a 404 may be skipped here: only on the first page of one parent's listing, whose parent
+     * can vanish between the two calls. Anywhere else a 404 would leave the listing incomplete.
+     */
+    private static boolean mayVanish(Exchange exchange, String after) {
+        return after == null && exchange.getProperty("parentPartition", false, Boolean.class);
+    }
+
+    private static String abbreviate(String text) {
+        return text.length() > 40 ? text.substring(0, 40) + "..." : text;
+    }
+
+    private Page get(TableLoad load, String path, List<Map.Entry<String, String>> query, String arrayKey,
+                     boolean mayVanish) {
         try {
             return api.get(path, query, arrayKey, load);
         } catch (SyncException e) {
-            if (!e.skippable()) {
+            if (!e.notFound() || !mayVanish) {
                 throw e;
             }
-            LOG.info("{}: {}", load.table(), e.getMessage());
+            LOG.info("{}: {} answered 404: its parent vanished since it was listed; skipped", load.table(),
+                    partitionOf(query));
             return Page.empty(arrayKey);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new SyncException("interrupted while fetching " + path);
         }
+    }
+
+    private static String partitionOf(List<Map.Entry<String, String>> query) {
+        return query.stream().filter(e -> !e.getKey().contains("[") && !e.getKey().equals("page_size"))
+                .map(e -> e.getKey() + "=" + e.getValue()).collect(java.util.stream.Collectors.joining("&"));
     }
 
     /** The next page, on its way. */

@@ -96,8 +96,8 @@ public final class Page implements Iterable<ObjectNode>, AutoCloseable {
                     while (p.nextToken() == JsonToken.FIELD_NAME) {
                         String metaField = p.currentName();
                         p.nextToken();
-                        if (metaField.equals("after") && p.currentToken() == JsonToken.VALUE_STRING) {
-                            after = p.getText();
+                        if (metaField.equals("after")) {
+                            after = cursor(p.currentToken(), p);
                         } else {
                             p.skipChildren();
                         }
@@ -116,6 +116,21 @@ public final class Page implements Iterable<ObjectNode>, AutoCloseable {
             throw new MalformedBodyException("no '" + arrayKey + "' array in the body");
         }
         return new Page(body, arrayKey, after == null || after.isEmpty() ? null : after, count);
+    }
+
+    /** A cursor as text: a string, or a whole number written as one; anything else is a malformed body. */
+    private static String cursor(JsonToken token, JsonParser p) throws IOException {
+        switch (token) {
+            case VALUE_STRING:
+            case VALUE_NUMBER_INT:
+                return p.getText();
+            case VALUE_NULL:
+                return null;
+            default:
+                String what = token == JsonToken.START_OBJECT ? "an object" : token == JsonToken.START_ARRAY ? "an array"
+                        : token.isBoolean() ? "a boolean" : "a fractional number";
+                throw new MalformedBodyException("pagination_meta.after is " + what + ", not a cursor");
+        }
     }
 
     @Override

@@ -142,16 +142,37 @@ public final class Settings {
             problems.add("no API key: set INCIDENT_API_KEY (or incident.api.key in application.properties) "
                     + "to a key made at https://app.incident.io/settings/api-keys");
         }
+        if (key != null && !key.isBlank()) {
+            for (int i = 0; i < key.length(); i++) {
+                char c = key.charAt(i);
+                if (c < 0x21 || c > 0x7E) {
+                    // the key itself is never printed, only where it went wrong
+                    problems.add("the API key in incident.api.key (INCIDENT_API_KEY) holds "
+                            + (c == '\n' || c == '\r' ? "a line break" : Character.isWhitespace(c) ? "a space"
+                            : "a character that is not printable ASCII") + " at position " + (i + 1)
+                            + ": copy the key again, whole and alone, from https://app.incident.io/settings/api-keys");
+                    break;
+                }
+            }
+        }
         String url = get("incident.api.url");
+        URI uri = null;
         try {
-            URI uri = new URI(url);
+            uri = new URI(url);
             if (uri.getScheme() == null || !(uri.getScheme().equals("http") || uri.getScheme().equals("https"))
                     || uri.getHost() == null) {
                 throw new IllegalArgumentException();
             }
         } catch (Exception e) {
+            uri = null;
             problems.add("malformed API URL '" + url + "' in incident.api.url (INCIDENT_API_URL): "
                     + "give an http(s) URL such as https://api.incident.io");
+        }
+        if (uri != null && (uri.getRawQuery() != null || uri.getRawFragment() != null || uri.getRawUserInfo() != null)) {
+            // paths are appended to it, so a query or fragment would swallow them; user info would be sent as a second secret
+            problems.add("the API URL in incident.api.url (INCIDENT_API_URL) carries "
+                    + (uri.getRawUserInfo() != null ? "user information" : uri.getRawQuery() != null ? "a query string" : "a fragment")
+                    + ": give only the API's root, such as https://api.incident.io");
         }
         String db = dbUrl();
         String cluster = get("incident.cluster.enabled");

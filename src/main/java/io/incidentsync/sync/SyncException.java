@@ -6,19 +6,22 @@ package io.incidentsync.sync;
  */
 public class SyncException extends RuntimeException {
 
-    private final boolean skippable;
+    private final boolean notFound;
 
     public SyncException(String message) {
         this(message, false);
     }
 
-    public SyncException(String message, boolean skippable) {
+    public SyncException(String message, boolean notFound) {
         super(message, null, false, false);
-        this.skippable = skippable;
+        this.notFound = notFound;
     }
 
-    /** True for a 404 on a record that vanished between two calls: skip it, do not fail the table. */
-    public boolean skippable() {
-        return skippable;
+    /**
+     * True for a 404. Only the first page of one parent's listing may skip it (the parent vanished
+     * between two calls); anywhere else it fails the table, since the listing would be incomplete.
+     */
+    public boolean notFound() {
+        return notFound;
     }
 }
