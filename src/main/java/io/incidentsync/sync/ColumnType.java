@@ -45,38 +45,72 @@ public enum ColumnType {
         return TEXT;
     }
 
-    /** The JDBC value for a JSON value in a column of this type. */
+    /**
+     * The JDBC value for a JSON value in a column of this type. A value the type cannot hold exactly (a
+     * whole number beyond 64 bits, text that is no number, a date that is no RFC 3339 date-time, a
+     * boolean spelt as text) throws {@link DoesNotFit}, never a value of 0: the column is then widened to text.
+     * TEXT and JSON hold any value.
+     */
     public Object convert(JsonNode value) {
         if (value == null || value.isNull() || value.isMissingNode()) {
             return null;
         }
         switch (this) {
             case TIMESTAMP:
-                return Rfc3339.parse(value.asText());
+                if (!value.isTextual()) {
+                    throw new DoesNotFit(this, value);
+                }
+                try {
+                    return Rfc3339.parse(value.asText());
+                } catch (java.time.DateTimeException e) {
+                    throw new DoesNotFit(this, value);
+                }
             case BIGINT:
-                if (!value.isIntegralNumber() && !(value.isTextual() && value.asText().matches("-?\\d+"))) {
-                    throw new IllegalArgumentException("'" + abbreviate(value) + "' is not a whole number");
+                if (value.isIntegralNumber() && value.canConvertToLong()) {
+                    return value.longValue();
                 }
-                return value.asLong();
-            case DOUBLE:
-                if (!value.isNumber() && !(value.isTextual() && value.asText().matches("-?[0-9.eE+-]+"))) {
-                    throw new IllegalArgumentException("'" + abbreviate(value) + "' is not a number");
+                if (value.isTextual()) {
+                    try {
+                        return Long.parseLong(value.asText());
+                    } catch (NumberFormatException e) {
+                        throw new DoesNotFit(this, value);
+                    }
                 }
-                return value.asDouble();
+                throw new DoesNotFit(this, value);
+            case DOUBLE: {
+                double d;
+                if (value.isNumber()) {
+                    d = value.doubleValue();
+                } else if (value.isTextual() && NUMBER.matcher(value.asText()).matches()) {
+                    d = Double.parseDouble(value.asText());
+                } else {
+                    throw new DoesNotFit(this, value);
+                }
+                if (Double.isInfinite(d)) {
+                    throw new DoesNotFit(this, value);
+                }
+                return d;
+            }
             case BOOLEAN:
                 if (!value.isBoolean()) {
-                    throw new IllegalArgumentException("'" + abbreviate(value) + "' is not a boolean");
+                    throw new DoesNotFit(this, value);
                 }
-                return value.asBoolean();
+                return value.booleanValue();
             case JSON:
                 return Page.json(value);
             default:
-                return value.isTextual() ? value.asText() : value.toString();
+                return value.isTextual() ? value.asText() : Page.json(value);
         }
     }
 
-    private static String abbreviate(JsonNode value) {
-        String text = value.isTextual() ? value.asText() : value.toString();
-        return text.length() > 40 ? text.substring(0, 40) + "..." : text;
+    /** A value this type cannot hold exactly. Its message names the kinds, never the value itself. */
+    public static final class DoesNotFit extends IllegalArgumentException {
+        DoesNotFit(ColumnType type, JsonNode value) {
+            super("a " + value.getNodeType().toString().toLowerCase(java.util.Locale.ROOT) + " value that "
+                    + type.name() + " cannot hold exactly", null);
+        }
     }
+
+    /** A JSON number written as text: what Double.parseDouble reads, less its NaN, Infinity and hex forms. */
+    private static final Pattern NUMBER = Pattern.compile("-?(0|[1-9]\\d*)(\\.\\d+)?([eE][+-]?\\d+)?");
 }

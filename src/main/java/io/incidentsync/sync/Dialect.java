@@ -38,6 +38,14 @@ public abstract class Dialect {
     /** The SQL type of a column; key columns need a type that can be indexed. */
     public abstract String type(ColumnType type, boolean key);
 
+    /** Whether a column type name, as the database's catalogue reports it, is this dialect's text type. */
+    public boolean isText(String typeName) {
+        return type(ColumnType.TEXT, false).equalsIgnoreCase(typeName);
+    }
+
+    /** Changes a column's type to text, keeping its values as their text. */
+    public abstract String widenToText(String table, String column);
+
     /** The bind marker for a value of this type. */
     public String marker(ColumnType type) {
         return "?";
@@ -123,6 +131,11 @@ public abstract class Dialect {
         }
 
         @Override
+        public String widenToText(String table, String column) {
+            return "ALTER TABLE " + quote(table) + " ALTER COLUMN " + quote(column) + " SET DATA TYPE " + type(ColumnType.TEXT, false);
+        }
+
+        @Override
         public void writeThrough(Connection connection) throws SQLException {
             try (Statement s = connection.createStatement()) {
                 s.execute("CHECKPOINT");
@@ -196,6 +209,11 @@ public abstract class Dialect {
         @Override
         public String marker(ColumnType type) {
             return type == ColumnType.JSON ? "?::jsonb" : "?";
+        }
+
+        @Override
+        public String widenToText(String table, String column) {
+            return "ALTER TABLE " + quote(table) + " ALTER COLUMN " + quote(column) + " TYPE text USING " + quote(column) + "::text";
         }
 
         @Override

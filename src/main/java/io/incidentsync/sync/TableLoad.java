@@ -37,6 +37,8 @@ import java.util.stream.Collectors;
  */
 public final class TableLoad implements ApiClient.Meter {
 
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(TableLoad.class);
+
     public static final String EXTRACTED_AT = "_sdc_extracted_at";
     /** The latest complete listing of a child kind, for incidents to embed: {@code _sdc_children_updates}. */
     static String childrenTable(String kind) {
@@ -53,6 +55,8 @@ public final class TableLoad implements ApiClient.Meter {
     private final OffsetDateTime extractedAt;
     private final String childKind;
     private final Map<String, ColumnType> columns = new LinkedHashMap<>();
+    /** Columns the live table already holds as text (by lower-case name). */
+    private final Set<String> liveText = new HashSet<>();
     /** Columns of the live table built at the swap from child listings: column name to child kind. */
     private final Map<String, String> childColumns;
     /** True once the child listings the columns above are built from are complete. */
@@ -90,17 +94,25 @@ public final class TableLoad implements ApiClient.Meter {
         this.table = table;
         this.stage = "_sdc_stage_" + table;
         this.key = key;
-        this.dialect = dialect;
-        this.connection = connection;
         this.extractedAt = extractedAt;
         this.childKind = childKind;
+        this.dialect = dialect;
+        this.connection = connection;
+        // a column widened to text by an earlier sync stays text, so its values keep one form
+        Map<String, String> live = dialect.columns(connection, table);
+        live.forEach((name, type) -> {
+            if (dialect.isText(type)) {
+                liveText.add(name);
+            }
+        });
         Set<String> json = new HashSet<>();
         for (Catalog.Column c : catalog) {
             if (c.type() == ColumnType.JSON) {
                 json.add(c.name());
             }
             if (c.type() != null) {
-                columns.put(RecordFlattener.fit(c.name()), c.type());
+                String name = RecordFlattener.fit(c.name());
+                columns.put(name, keptType(name, c.type()));
             }
         }
         for (String k : key) {
@@ -209,9 +221,17 @@ public final class TableLoad implements ApiClient.Meter {
             }
             try {
                 values[position] = types.get(position).convert(value);
-            } catch (RuntimeException ex) {
-                throw new SyncException("column " + column + " of record " + record.get("id") + ": "
-                        + ex.getMessage() + " (the column was typed from an earlier value)");
+            } catch (ColumnType.DoesNotFit notThisType) {
+                if (failed != null) {
+                    return;
+                }
+                try {
+                    widen(column, position);
+                } catch (SQLException e) {
+                    failed = e;
+                    return;
+                }
+                values[position] = ColumnType.TEXT.convert(value);
             }
         }
 
@@ -224,8 +244,28 @@ public final class TableLoad implements ApiClient.Meter {
         }
     }
 
+    /** The type a column is created with: text when the live table already holds it as text. */
+    private ColumnType keptType(String column, ColumnType type) {
+        return type != ColumnType.JSON && liveText.contains(column) ? ColumnType.TEXT : type;
+    }
+
+    /**
+     * A value its column's type cannot hold exactly: the column becomes text, which holds every value
+     * without loss. Rows converted before keep their values, as text from the next batch on.
+     */
+    private void widen(String column, int position) throws SQLException {
+        LOG.info("{}: column {} holds a value that is not {}; it becomes text", table, column, types.get(position));
+        types.set(position, ColumnType.TEXT);
+        columns.put(column, ColumnType.TEXT);
+        if (created) {
+            ddl(dialect.widenToText(stage, column));
+            closeUpsert();
+        }
+    }
+
     /** A field never seen before: its column, typed by its first value, goes at the end. */
     private int addColumn(String column, ColumnType type) throws SQLException {
+        type = keptType(column, type);
         int position = positions.size();
         columns.put(column, type);
         positions.put(column, position);
@@ -326,7 +366,14 @@ public final class TableLoad implements ApiClient.Meter {
         Integer idPosition = positions.get("id");
         for (Object[] row : batch) {
             // a row converted before a later column appeared has no value for it
-            values.add(row.length == names.size() ? row : Arrays.copyOf(row, names.size()));
+            Object[] full = row.length == names.size() ? row : Arrays.copyOf(row, names.size());
+            for (int i = 0; i < plain; i++) {
+                // converted before its column was widened to text
+                if (full[i] != null && !(full[i] instanceof String) && allTypes.get(i) == ColumnType.TEXT) {
+                    full[i] = full[i].toString();
+                }
+            }
+            values.add(full);
             ids.add(idPosition == null || row[idPosition] == null ? null : row[idPosition].toString());
         }
         batch.clear();
@@ -467,6 +514,8 @@ public final class TableLoad implements ApiClient.Meter {
             if (!live.containsKey(c.getKey())) {
                 ddl("ALTER TABLE " + dialect.quote(table) + " ADD COLUMN " + dialect.quote(c.getKey()) + " "
                         + dialect.type(c.getValue(), false));
+            } else if (c.getValue() == ColumnType.TEXT && !dialect.isText(live.get(c.getKey()))) {
+                ddl(dialect.widenToText(table, c.getKey()));
             }
         }
         String names = all.keySet().stream().map(dialect::quote).collect(Collectors.joining(", "));
