@@ -100,7 +100,8 @@ public final class TableLoad implements ApiClient.Meter {
                 json.add(c.name());
             }
             if (c.type() != null) {
-                columns.put(RecordFlattener.fit(c.name()), c.type());
+                // the catalog's names are already the flattener's (CatalogGenerator names columns with it)
+                columns.put(c.name(), c.type());
             }
         }
         for (String k : key) {
