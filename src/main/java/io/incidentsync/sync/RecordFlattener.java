@@ -148,7 +148,7 @@ public final class RecordFlattener {
      * and UTF-16 keeps a JSON key holding a lone surrogate, which UTF-8 cannot encode, apart from
      * any other key. Written char by char because String.getBytes would replace a lone surrogate.
      */
-    static String hash(List<String> path) {
+    private static String hash(List<String> path) {
         MessageDigest sha;
         try {
             sha = MessageDigest.getInstance("SHA-256");
