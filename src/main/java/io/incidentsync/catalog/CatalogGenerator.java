@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.incidentsync.sync.RecordFlattener;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -93,11 +94,11 @@ public final class CatalogGenerator {
         ArrayNode columns = listing.putArray("columns");
         Set<String> seen = new HashSet<>();
         seen.add(refName(items));
-        columnsOf(items, "", 1, seen, columns);
+        columnsOf(items, List.of(), 1, seen, columns);
         return java.util.Optional.of(listing);
     }
 
-    private void columnsOf(JsonNode schemaOrRef, String prefix, int depth, Set<String> ancestors, ArrayNode out) {
+    private void columnsOf(JsonNode schemaOrRef, List<String> parent, int depth, Set<String> ancestors, ArrayNode out) {
         JsonNode schema = resolve(schemaOrRef);
         Set<String> names = new LinkedHashSet<>();
         schema.path("properties").fieldNames().forEachRemaining(names::add);
@@ -112,7 +113,10 @@ public final class CatalogGenerator {
         sorted.addAll(untyped);
         sorted.sort(String::compareTo);
         for (String name : sorted) {
-            String column = prefix + name;
+            List<String> path = new ArrayList<>(parent);
+            path.add(name);
+            // named as the sync names a record's field, so catalog types land on the records' columns
+            String column = RecordFlattener.columnName(path);
             JsonNode propRef = schema.path("properties").path(name);
             if (propRef.isMissingNode()) {
                 out.add(column(out, column, "untyped"));
@@ -128,7 +132,7 @@ public final class CatalogGenerator {
                     if (ref != null) {
                         next.add(ref);
                     }
-                    columnsOf(propRef, column + "__", depth + 1, next, out);
+                    columnsOf(propRef, path, depth + 1, next, out);
                 }
             } else {
                 out.add(column(out, column, typeOf(prop)));

@@ -3,17 +3,23 @@ package io.incidentsync.sync;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
-import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HexFormat;
 import java.util.Iterator;
+import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import java.util.regex.Pattern;
 
 /**
  * Turns a record into columns: nested objects flattened with a double underscore
  * ({@code creator__user__email}), arrays and the catalog's JSON columns as JSON text, scalars as they
- * are. Field names become column names, lower-cased with anything but letters, digits and
- * underscores replaced; names longer than PostgreSQL's 63 bytes are shortened with a hash suffix.
+ * are. A column is named after its field's path by {@link #columnName(List)}, so that no two paths
+ * ever share a column.
  */
 public final class RecordFlattener {
 
@@ -56,18 +62,21 @@ public final class RecordFlattener {
      */
     private final class Level {
         private static final int MAX_FIELDS = 10_000;
-        private final String prefix;
+        private final List<String> path;
         private final Map<String, Field> fields = new HashMap<>();
 
-        Level(String prefix) {
-            this.prefix = prefix;
+        Level(List<String> path) {
+            this.path = path;
         }
 
         Field field(String name) {
             Field f = fields.get(name);
             if (f == null) {
-                String column = prefix + columnName(name);
-                f = new Field(column, fit(column), jsonColumns.contains(column));
+                List<String> fieldPath = new ArrayList<>(path.size() + 1);
+                fieldPath.addAll(path);
+                fieldPath.add(name);
+                String column = columnName(fieldPath);
+                f = new Field(fieldPath, column, jsonColumns.contains(column));
                 if (fields.size() < MAX_FIELDS) {
                     fields.put(name, f);
                 }
@@ -77,42 +86,81 @@ public final class RecordFlattener {
     }
 
     private final class Field {
-        final String unfitted;
+        final List<String> path;
         final String column;
         final boolean json;
         private Level nested;
 
-        Field(String unfitted, String column, boolean json) {
-            this.unfitted = unfitted;
+        Field(List<String> path, String column, boolean json) {
+            this.path = path;
             this.column = column;
             this.json = json;
         }
 
         Level nested() {
             if (nested == null) {
-                nested = new Level(unfitted + "__");
+                nested = new Level(path);
             }
             return nested;
         }
     }
 
-    private final Level root = new Level("");
+    private final Level root = new Level(List.of());
 
-    public static String columnName(String field) {
-        StringBuilder name = new StringBuilder(field.length());
-        for (char c : field.toLowerCase(java.util.Locale.ROOT).toCharArray()) {
+    /** A field name that is its own column name: lower-case letters and digits, single underscores between them. */
+    private static final Pattern PLAIN = Pattern.compile("[a-z0-9]+(_[a-z0-9]+)*");
+    /** Between a hashed name and its hash: never inside a name of plain field names joined by {@code __}. */
+    private static final String HASH_SEPARATOR = "___";
+    private static final int HASH_DIGITS = 10;
+
+    /**
+     * The column of a field, by its path from the record's top ({@code [creator, user, email]}). A path
+     * of plain names is its names joined by {@code __}: {@code creator__user__email}. Any other path,
+     * and any name over PostgreSQL's 63 bytes, is its names joined, lower-cased, with every character
+     * but a-z, 0-9 and _ made {@code _}, cut to fit, then {@code ___} and the first 10 hex digits of a
+     * SHA-256 of the whole path: {@code ID} is {@code id___<hash>}. Plain names never contain
+     * {@code ___}, so a hashed name never equals a plain one, and two hashed names are equal only if
+     * their paths' hashes share 40 bits.
+     */
+    public static String columnName(List<String> path) {
+        String joined = String.join("__", path);
+        boolean plain = path.stream().allMatch(name -> PLAIN.matcher(name).matches());
+        if (plain && joined.length() <= MAX_NAME) {
+            return joined;
+        }
+        String name = plain ? joined : sanitised(joined);
+        int room = MAX_NAME - HASH_SEPARATOR.length() - HASH_DIGITS;
+        return name.substring(0, Math.min(name.length(), room)) + HASH_SEPARATOR + hash(path);
+    }
+
+    /** Lower case, and every character but a-z, 0-9 and _ made _: ASCII, so a character is a byte. */
+    private static String sanitised(String joined) {
+        StringBuilder name = new StringBuilder(joined.length());
+        for (char c : joined.toLowerCase(Locale.ROOT).toCharArray()) {
             name.append((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_' ? c : '_');
         }
         return name.toString();
     }
 
-    /** A column name the database accepts: at most 63 bytes, kept unique by a hash of the full name. */
-    public static String fit(String column) {
-        // no character takes more than three bytes in UTF-8 (a surrogate pair takes four for two)
-        if (column.length() * 3 <= MAX_NAME || column.getBytes(StandardCharsets.UTF_8).length <= MAX_NAME) {
-            return column;
+    /**
+     * The first 10 hex digits of SHA-256 over each name of the path as {@code <length>:<name>}, in
+     * UTF-16BE (length in UTF-16 units): the lengths keep {@code [a, b]} apart from {@code [a__b]},
+     * and UTF-16 keeps a JSON key holding a lone surrogate, which UTF-8 cannot encode, apart from
+     * any other key. Written char by char because String.getBytes would replace a lone surrogate.
+     */
+    private static String hash(List<String> path) {
+        MessageDigest sha;
+        try {
+            sha = MessageDigest.getInstance("SHA-256");
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("every Java runtime has SHA-256", e);
         }
-        String hash = String.format("%08x", column.hashCode());
-        return column.substring(0, MAX_NAME - 9) + "_" + hash;
+        for (String name : path) {
+            for (char c : (name.length() + ":" + name).toCharArray()) {
+                sha.update((byte) (c >> 8));
+                sha.update((byte) c);
+            }
+        }
+        return HexFormat.of().formatHex(sha.digest()).substring(0, HASH_DIGITS);
     }
 }

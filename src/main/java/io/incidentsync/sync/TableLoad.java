@@ -111,8 +111,8 @@ public final class TableLoad implements ApiClient.Meter {
                 json.add(c.name());
             }
             if (c.type() != null) {
-                String name = RecordFlattener.fit(c.name());
-                columns.put(name, keptType(name, c.type()));
+                // the catalog's names are already the flattener's (CatalogGenerator names columns with it)
+                columns.put(c.name(), keptType(c.name(), c.type()));
             }
         }
         for (String k : key) {
