@@ -6,6 +6,10 @@ import io.incidentsync.sync.IncidentSync;
 import io.incidentsync.sync.Settings;
 import org.apache.camel.CamelConfiguration;
 import org.apache.camel.CamelContext;
+import org.apache.camel.RuntimeCamelException;
+import org.apache.camel.spi.CamelEvent;
+import org.apache.camel.support.EventNotifierSupport;
+import org.apache.camel.support.service.ServiceSupport;
 
 import javax.sql.DataSource;
 import java.util.concurrent.ExecutorService;
@@ -25,10 +29,32 @@ public class IncidentSyncConfiguration implements CamelConfiguration {
         Settings settings = new Settings(key -> context.getPropertiesComponent().resolveProperty(key).orElse(null));
         DataSource dataSource = context.getRegistry().lookupByNameAndType(DATA_SOURCE, DataSource.class);
         if (dataSource == null) {
-            dataSource = dataSource(settings);
+            HikariDataSource own = dataSource(settings);
+            dataSource = own;
             context.getRegistry().bind(DATA_SOURCE, dataSource);
+            // closed once the routes have stopped, so a table ending on SIGTERM can still record that it stopped
+            try {
+                context.addService(new ServiceSupport() {
+                    @Override
+                    protected void doStop() {
+                        own.close();
+                    }
+                }, true);
+            } catch (Exception e) {
+                throw RuntimeCamelException.wrapRuntimeCamelException(e);
+            }
         }
-        context.getRegistry().bind("incidentSync", new IncidentSync(settings, dataSource));
+        IncidentSync sync = new IncidentSync(settings, dataSource);
+        context.getRegistry().bind("incidentSync", sync);
+        // before Camel waits for the sync in flight: its requests are abandoned so it ends at once
+        context.getManagementStrategy().addEventNotifier(new EventNotifierSupport() {
+            @Override
+            public void notify(CamelEvent event) {
+                if (event instanceof CamelEvent.CamelContextStoppingEvent) {
+                    sync.stop();
+                }
+            }
+        });
         ExecutorService streams = context.getExecutorServiceManager()
                 .newFixedThreadPool(this, "incident-sync-streams", settings.concurrency());
         context.getRegistry().bind("incidentSyncStreams", streams);
@@ -37,9 +63,15 @@ public class IncidentSyncConfiguration implements CamelConfiguration {
         }
     }
 
-    static DataSource dataSource(Settings settings) {
+    static HikariDataSource dataSource(Settings settings) {
         HikariConfig config = new HikariConfig();
-        config.setJdbcUrl(settings.dbUrl());
+        String url = settings.dbUrl();
+        if (url.startsWith("jdbc:h2:") && !url.toUpperCase(java.util.Locale.ROOT).contains("DB_CLOSE_ON_EXIT")) {
+            // H2 would close the file from its own shutdown hook while the sync in flight still ends its
+            // tables; the pool closes it instead, after the routes (above)
+            url += ";DB_CLOSE_ON_EXIT=FALSE";
+        }
+        config.setJdbcUrl(url);
         if (!settings.dbUser().isEmpty()) {
             config.setUsername(settings.dbUser());
         }

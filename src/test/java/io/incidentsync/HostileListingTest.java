@@ -16,7 +16,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * the previous rows, never end the listing early as if it were complete. Each test is bounded: a listing
  * that never ends must not hang the build.
  */
-@Timeout(90)
+@Timeout(value = 90, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
 class HostileListingTest {
 
     HostileApi api;

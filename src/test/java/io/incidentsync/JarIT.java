@@ -103,9 +103,15 @@ class JarIT {
                 while (h.simulator.requests("/v2/incidents") < 3 + 4 && System.currentTimeMillis() < deadline) {
                     Thread.sleep(50);
                 }
+                long stopped = System.nanoTime();
                 run.process.destroy();
                 int code = run.waitFor(90);
+                double seconds = (System.nanoTime() - stopped) / 1e9;
                 assertTrue(code == 0 || code == 143, "exit " + code + "\n" + run.output());
+                // the stalled request is abandoned at once rather than waited out (60 s, past Camel's 30 s)
+                assertTrue(seconds < 20, "stopped in " + seconds + " s\n" + run.output());
+                assertTrue(run.output().contains("incidents: FAILED: stopped: the process is shutting down"), run.output());
+                assertTrue(run.output().contains("FAILED:\ntable "), "the run's summary is printed:\n" + run.output());
             }
             assertEquals(before, counts(db), "no table is half-written");
             assertEquals(h.simulator.oracle().records("incidents", true).size(), before.get("incidents"));

@@ -17,10 +17,11 @@ final class JarProcess implements AutoCloseable {
 
     final Process process;
     final List<String> lines = new CopyOnWriteArrayList<>();
+    private final Thread reader;
 
     private JarProcess(Process process) {
         this.process = process;
-        Thread reader = new Thread(() -> {
+        reader = new Thread(() -> {
             try (BufferedReader in = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
                 String line;
                 while ((line = in.readLine()) != null) {
@@ -74,7 +75,8 @@ final class JarProcess implements AutoCloseable {
             process.destroyForcibly();
             throw new AssertionError("the process did not end within " + seconds + " s; output:\n" + output());
         }
-        Thread.sleep(100);
+        // every line the process wrote before it ended
+        reader.join(10_000);
         return process.exitValue();
     }
 

@@ -87,9 +87,11 @@ class ResilienceTest {
 
     @Test
     void aReadTimeoutIsRetriedAndEveryTableEqualsTheOracle() throws Exception {
-        h.settings.put("incident.http.read-timeout-seconds", "1");
-        h.simulator.faults().slow(INCIDENTS, 2, 3000);
-        h.simulator.faults().slow("/v2/custom_fields", 1, 3000);
+        // the timeout covers the whole answer, body included: 2 s leaves a loaded machine time for a
+        // 250-incident page, and the 5 s stalls still outlast it
+        h.settings.put("incident.http.read-timeout-seconds", "2");
+        h.simulator.faults().slow(INCIDENTS, 2, 5000);
+        h.simulator.faults().slow("/v2/custom_fields", 1, 5000);
         SyncRun run = h.sync(SyncHarness.PRIVATE_KEY);
 
         assertTrue(run.ok(), run.summary());

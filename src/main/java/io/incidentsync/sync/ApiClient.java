@@ -5,6 +5,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.io.ByteArrayOutputStream;
+import java.io.Closeable;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -27,6 +28,12 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
@@ -95,6 +102,12 @@ public final class ApiClient {
         return thread;
     });
     private static final int MAX_REDIRECTS = 5;
+    private static final String STOPPED = "stopped: the process is shutting down; the table keeps its previous rows";
+    /** Set once the application stops: requests in flight are abandoned and no new one is sent. */
+    private volatile boolean stopping;
+    /** What {@link #stop()} closes: requests awaiting their headers and bodies being read. */
+    private final Set<Closeable> inFlight = ConcurrentHashMap.newKeySet();
+    private final Object pause = new Object();
     private static final Pattern SECONDS = Pattern.compile("\\d{1,9}(\\.\\d*)?");
 
     public ApiClient(Settings settings, RateBudget budget) {
@@ -133,6 +146,9 @@ public final class ApiClient {
         String lastProblem = "";
         boolean connectFailed = false;
         for (int attempt = 1; ; attempt++) {
+            if (stopping) {
+                throw new SyncException(STOPPED);
+            }
             String down = unreachable;
             if (down != null) {
                 // the same words for every table stopped here, so they share one line
@@ -178,6 +194,9 @@ public final class ApiClient {
                         + (e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage()) + ")";
                 waitMillis = backoff(attempt);
             }
+            if (stopping) {
+                throw new SyncException(STOPPED);
+            }
             if (attempt >= maxAttempts) {
                 if (connectFailed) {
                     // the host is down for every table: the others fail at once rather than each retrying
@@ -189,7 +208,35 @@ public final class ApiClient {
             }
             meter.retry();
             LOG.debug("{}: {}; retrying in {} ms (attempt {} of {})", what, lastProblem, waitMillis, attempt + 1, maxAttempts);
-            Thread.sleep(Math.min(waitMillis, maxWaitMillis));
+            pause(Math.min(waitMillis, maxWaitMillis));
+        }
+    }
+
+    /** Waits between two attempts, or until the application stops. */
+    private void pause(long millis) throws InterruptedException {
+        long until = System.currentTimeMillis() + millis;
+        synchronized (pause) {
+            for (long left = millis; !stopping && left > 0; left = until - System.currentTimeMillis()) {
+                pause.wait(left);
+            }
+        }
+    }
+
+    /**
+     * Abandons every request in flight and refuses new ones, so that a stopping application (SIGTERM)
+     * ends its tables at once, each keeping its previous rows, instead of waiting out read timeouts.
+     */
+    public void stop() {
+        stopping = true;
+        for (Closeable request : inFlight) {
+            try {
+                request.close();
+            } catch (IOException ignored) {
+                // it is being abandoned either way
+            }
+        }
+        synchronized (pause) {
+            pause.notifyAll();
         }
     }
 
@@ -236,7 +283,7 @@ public final class ApiClient {
                 throw new SyncException("the API key holds a character an HTTP header cannot carry (a line break, or "
                         + "one outside printable ASCII); copy it again into INCIDENT_API_KEY");
             }
-            HttpResponse<InputStream> response = http.send(request, HttpResponse.BodyHandlers.ofInputStream());
+            HttpResponse<InputStream> response = headers(request);
             Page.Body body = read(response.body(), deadline);
             int status = response.statusCode();
             if (status < 300 || status >= 400 || status == 304) {
@@ -264,6 +311,33 @@ public final class ApiClient {
                         + " times; check incident.api.url (INCIDENT_API_URL)");
             }
             uri = target;
+        }
+    }
+
+    /** Sends a request and waits for its headers, unless the application stops first. */
+    private HttpResponse<InputStream> headers(HttpRequest request) throws IOException, InterruptedException {
+        CompletableFuture<HttpResponse<InputStream>> pending =
+                http.sendAsync(request, HttpResponse.BodyHandlers.ofInputStream());
+        Closeable abandon = () -> pending.cancel(true);
+        inFlight.add(abandon);
+        try {
+            if (stopping) {
+                pending.cancel(true);
+            }
+            return pending.get();
+        } catch (CancellationException e) {
+            throw new IOException("abandoned: the process is shutting down");
+        } catch (ExecutionException e) {
+            Throwable cause = e.getCause();
+            while (cause instanceof CompletionException && cause.getCause() != null) {
+                cause = cause.getCause();
+            }
+            if (cause instanceof IOException) {
+                throw (IOException) cause;
+            }
+            throw new IOException(cause);
+        } finally {
+            inFlight.remove(abandon);
         }
     }
 
@@ -397,7 +471,8 @@ public final class ApiClient {
      * Reads a whole body, in memory or past a limit in a temporary file. The deadline covers the body too:
      * when it passes, the stream is closed under the reader, and the read fails as a timeout.
      */
-    private static Page.Body read(InputStream in, long deadline) throws IOException {
+    private Page.Body read(InputStream in, long deadline) throws IOException {
+        inFlight.add(in);
         AtomicBoolean expired = new AtomicBoolean();
         ScheduledFuture<?> watchdog = WATCHDOG.schedule(() -> {
             expired.set(true);
@@ -416,6 +491,7 @@ public final class ApiClient {
             throw e;
         } finally {
             watchdog.cancel(false);
+            inFlight.remove(in);
         }
     }
 

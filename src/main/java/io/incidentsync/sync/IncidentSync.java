@@ -77,6 +77,11 @@ public final class IncidentSync {
         return enabled;
     }
 
+    /** The application is stopping: the tables being synced end now, keeping their previous rows. */
+    public void stop() {
+        api.stop();
+    }
+
     /** The run most recently started, for the command line's summary and exit code. */
     public SyncRun lastRun() {
         return lastRun.get();
