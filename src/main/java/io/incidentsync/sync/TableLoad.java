@@ -343,16 +343,21 @@ public final class TableLoad implements ApiClient.Meter {
         PreparedStatement rowsStatement = upsert;
         PreparedStatement childStatement = childUpsert;
         pending = writer().submit(() -> {
-            write(rowsStatement, values, ids, plain, childNames, childStatement, children);
+            write(rowsStatement, values, allTypes, ids, plain, childNames, childStatement, children);
             return null;
         });
     }
 
-    /** The writer thread's part of a batch. */
-    private void write(PreparedStatement rowsStatement, List<Object[]> values, List<String> ids, int plain,
-                       List<String> childNames, PreparedStatement childStatement, List<String[]> children)
+    /**
+     * The writer thread's part of a batch. Each text value is bound as the database can store it
+     * ({@link Dialect#storable}): the incident ids too, so they match their children's stored ones.
+     */
+    private void write(PreparedStatement rowsStatement, List<Object[]> values, List<ColumnType> types,
+                       List<String> ids, int plain, List<String> childNames, PreparedStatement childStatement,
+                       List<String[]> children)
             throws SQLException {
         if (!childNames.isEmpty()) {
+            ids.replaceAll(id -> id == null ? null : dialect.storable(ColumnType.TEXT, id));
             List<String> distinct = ids.stream().filter(v -> v != null).distinct().collect(Collectors.toList());
             for (int c = 0; c < childNames.size(); c++) {
                 Map<String, String> arrays = childArrays(childColumns.get(childNames.get(c)), distinct);
@@ -366,7 +371,8 @@ public final class TableLoad implements ApiClient.Meter {
                 if (row[i] == null) {
                     rowsStatement.setNull(i + 1, Types.NULL);
                 } else {
-                    rowsStatement.setObject(i + 1, row[i]);
+                    rowsStatement.setObject(i + 1, row[i] instanceof String
+                            ? dialect.storable(types.get(i), (String) row[i]) : row[i]);
                 }
             }
             rowsStatement.addBatch();
@@ -374,9 +380,10 @@ public final class TableLoad implements ApiClient.Meter {
         rowsStatement.executeBatch();
         if (!children.isEmpty()) {
             for (String[] child : children) {
-                childStatement.setString(1, child[0]);
-                childStatement.setString(2, child[1]);
-                childStatement.setString(3, child[2]);
+                childStatement.setString(1, dialect.storable(ColumnType.TEXT, child[0]));
+                childStatement.setString(2, dialect.storable(ColumnType.TEXT, child[1]));
+                // the record's JSON text, which becomes part of an incidents JSON column
+                childStatement.setString(3, dialect.storable(ColumnType.JSON, child[2]));
                 childStatement.addBatch();
             }
             childStatement.executeBatch();
