@@ -98,7 +98,7 @@ public final class IncidentSync {
                     + rootMessage(e) + "; check incident.db.url (INCIDENT_DB_URL), incident.db.user and incident.db.password");
         }
         try {
-            TableLoad load = new TableLoad(table, Arrays.asList(primaryKey.split("\\s*,\\s*")),
+            TableLoad load = new TableLoad(table, path, Arrays.asList(primaryKey.split("\\s*,\\s*")),
                     catalog.listing(path).columns(), childColumns,
                     () -> Streams.INCIDENT_CHILDREN.keySet().stream().allMatch(run::isDone),
                     dialect, connection, run.startedAt(),

@@ -46,6 +46,8 @@ public final class TableLoad implements ApiClient.Meter {
     private static final int MAX_BATCH = 500;
 
     private final String table;
+    /** The endpoint listed, to say where a record came from. */
+    private final String path;
     private final String stage;
     private final List<String> key;
     private final Dialect dialect;
@@ -79,15 +81,18 @@ public final class TableLoad implements ApiClient.Meter {
     private final long startedNanos = System.nanoTime();
 
     private long pages;
+    /** Records added since the current page began. */
+    private int pageRecords;
     private long requests;
     private long retries;
     private long rows;
 
-    TableLoad(String table, List<String> key, List<Catalog.Column> catalog, Map<String, String> childColumns,
+    TableLoad(String table, String path, List<String> key, List<Catalog.Column> catalog, Map<String, String> childColumns,
               BooleanSupplier childrenReady, Dialect dialect, Connection connection, OffsetDateTime extractedAt,
               String childKind)
             throws SQLException {
         this.table = table;
+        this.path = path;
         this.stage = "_sdc_stage_" + table;
         this.key = key;
         this.dialect = dialect;
@@ -151,6 +156,8 @@ public final class TableLoad implements ApiClient.Meter {
 
     /** Adds one record to the current batch; a field never seen before gets a new column. */
     public void add(ObjectNode record) throws SQLException {
+        pageRecords++;
+        requireKey(record);
         Object[] row = convert(record);
         if (childKind != null) {
             childBatch.add(new String[] {record.path("incident_id").asText(), record.path("id").asText(), Page.json(record)});
@@ -169,6 +176,21 @@ public final class TableLoad implements ApiClient.Meter {
         batch.add(row);
         if (batch.size() >= MAX_BATCH) {
             flush();
+        }
+    }
+
+    /**
+     * A row cannot be stored without its primary key: the table fails, before the record reaches the
+     * database, with a line saying where the record is, not what it holds.
+     */
+    private void requireKey(ObjectNode record) {
+        for (String column : key) {
+            JsonNode value = record.get(column);
+            if (value == null || value.isNull()) {
+                throw new SyncException("record " + pageRecords + " of page " + (pages + 1) + " of GET " + path
+                        + " has no " + column + ", a primary key column; a row cannot be stored without it, so the"
+                        + " table keeps its previous rows");
+            }
         }
     }
 
@@ -241,6 +263,7 @@ public final class TableLoad implements ApiClient.Meter {
     /** Ends a page: its records go to the database in one batch. */
     public void endPage() throws SQLException {
         pages++;
+        pageRecords = 0;
         if (spooling && childrenReady.getAsBoolean()) {
             drainSpool();
         }
