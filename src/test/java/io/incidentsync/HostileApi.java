@@ -251,6 +251,26 @@ final class HostileApi implements AutoCloseable {
             }
         }
 
+        /** A column's text by id, in id order. */
+        Map<String, String> column(String table, String column) throws java.sql.SQLException {
+            Map<String, String> out = new LinkedHashMap<>();
+            try (var c = connect(); var s = c.createStatement();
+                 var rs = s.executeQuery("SELECT id, " + column + " FROM " + table + " ORDER BY id")) {
+                while (rs.next()) {
+                    out.put(rs.getString(1), rs.getString(2));
+                }
+            }
+            return out;
+        }
+
+        /** The error {@code _sync_runs} recorded for the table that failed last. */
+        String lastError() throws java.sql.SQLException {
+            try (var c = connect(); var s = c.createStatement(); var rs = s.executeQuery(
+                    "SELECT error FROM _sync_runs WHERE status = 'failed' ORDER BY finished_at DESC")) {
+                return rs.next() ? rs.getString(1) : null;
+            }
+        }
+
         @Override
         public void close() throws IOException {
             try (var files = Files.walk(dir)) {

@@ -51,6 +51,14 @@ public abstract class Dialect {
         return "?";
     }
 
+    /**
+     * A text value (a JSON value's text, for a JSON column) as this database can store it. H2 stores any
+     * Java string as it is.
+     */
+    public String storable(ColumnType type, String value) {
+        return value;
+    }
+
     /** Joins a group's text values with commas, in the order of another column. */
     public abstract String aggregate(String value, String orderBy);
 
@@ -209,6 +217,12 @@ public abstract class Dialect {
         @Override
         public String marker(ColumnType type) {
             return type == ColumnType.JSON ? "?::jsonb" : "?";
+        }
+
+        /** Characters PostgreSQL cannot store become U+FFFD rather than failing the table on every sync. */
+        @Override
+        public String storable(ColumnType type, String value) {
+            return type == ColumnType.JSON ? PostgresText.json(value) : PostgresText.text(value);
         }
 
         @Override

@@ -6,6 +6,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import javax.sql.DataSource;
+import java.sql.BatchUpdateException;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
@@ -104,7 +105,7 @@ public final class IncidentSync {
                     + rootMessage(e) + "; check incident.db.url (INCIDENT_DB_URL), incident.db.user and incident.db.password");
         }
         try {
-            TableLoad load = new TableLoad(table, Arrays.asList(primaryKey.split("\\s*,\\s*")),
+            TableLoad load = new TableLoad(table, path, Arrays.asList(primaryKey.split("\\s*,\\s*")),
                     catalog.listing(path).columns(), childColumns,
                     () -> Streams.INCIDENT_CHILDREN.keySet().stream().allMatch(run::isDone),
                     dialect, connection, run.startedAt(),
@@ -326,21 +327,63 @@ public final class IncidentSync {
         }
     }
 
+    /**
+     * The longest failure line, in characters: room for the longest cause and fix the sync itself
+     * writes (a body that is not JSON, with its first 80 bytes, after the retries: some 370), none for
+     * the page of record values a driver's message may quote.
+     */
+    static final int MAX_LINE = 400;
+
+    /** The line for a failed table (standard error, the log, {@code _sync_runs.error}). */
     private String describe(Throwable cause) {
         Throwable t = cause;
         while (t != null) {
             if (t instanceof SyncException) {
-                return t.getMessage();
+                return shortLine(t.getMessage());
             }
             if (t instanceof SQLException) {
-                return "database error at " + redact(settings.dbUrl()) + ": " + t.getMessage();
+                return shortLine("database error at " + redact(settings.dbUrl()) + ": " + reason((SQLException) t));
             }
             if (t.getCause() == null || t.getCause() == t) {
                 break;
             }
             t = t.getCause();
         }
-        return t == null ? "unknown error" : t.getClass().getSimpleName() + ": " + t.getMessage();
+        return t == null ? "unknown error" : shortLine(t.getClass().getSimpleName() + ": " + t.getMessage());
+    }
+
+    /**
+     * The database's own reason, without the statement or values some drivers add: PostgreSQL's batch
+     * message quotes the whole statement with its values (the reason is its next exception), its
+     * Detail line quotes the failing row, and H2 appends the SQL after a newline.
+     */
+    static String reason(SQLException e) {
+        SQLException reason = e instanceof BatchUpdateException && e.getNextException() != null ? e.getNextException() : e;
+        String message = reason.getMessage() == null ? reason.getClass().getSimpleName() : reason.getMessage().strip();
+        int end = message.indexOf('\n');
+        return (end < 0 ? message : message.substring(0, end)).replaceFirst(";? SQL statement:$", "");
+    }
+
+    /**
+     * One line of at most {@link #MAX_LINE} characters: each run of control characters (a NUL, which
+     * PostgreSQL cannot store in {@code _sync_runs}; newlines) and spaces becomes one space, and a
+     * longer line keeps its start (what failed) and its end (the fix) around "...".
+     */
+    static String shortLine(String message) {
+        String line = String.valueOf(message).replaceAll("[\\s\\p{Cc}]+", " ").strip();
+        if (line.length() <= MAX_LINE) {
+            return line;
+        }
+        int head = MAX_LINE * 2 / 3;
+        int tail = line.length() - (MAX_LINE - head - 3);
+        // never cut a surrogate pair in two
+        if (Character.isHighSurrogate(line.charAt(head - 1))) {
+            head--;
+        }
+        if (Character.isLowSurrogate(line.charAt(tail))) {
+            tail++;
+        }
+        return line.substring(0, head) + "..." + line.substring(tail);
     }
 
     private void record(SyncRun run, Exchange exchange, TableLoad load, boolean ok, String error) {

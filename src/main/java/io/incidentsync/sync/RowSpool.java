@@ -29,6 +29,8 @@ final class RowSpool implements Closeable {
     private static final byte TRUE = 4;
     private static final byte FALSE = 5;
     private static final byte TIMESTAMP = 6;
+    /** Text with a lone surrogate, as its UTF-16 code units: UTF-8 has no bytes for one. */
+    private static final byte UTF16 = 7;
 
     private final Path file;
     private DataOutputStream out;
@@ -49,10 +51,18 @@ final class RowSpool implements Closeable {
             if (value == null) {
                 out.writeByte(NULL);
             } else if (value instanceof String) {
-                byte[] bytes = ((String) value).getBytes(StandardCharsets.UTF_8);
-                out.writeByte(TEXT);
-                out.writeInt(bytes.length);
-                out.write(bytes);
+                String text = (String) value;
+                // the UTF-8 encoder would write '?' for a lone surrogate
+                if (hasLoneSurrogate(text)) {
+                    out.writeByte(UTF16);
+                    out.writeInt(text.length());
+                    out.writeChars(text);
+                } else {
+                    byte[] bytes = text.getBytes(StandardCharsets.UTF_8);
+                    out.writeByte(TEXT);
+                    out.writeInt(bytes.length);
+                    out.write(bytes);
+                }
             } else if (value instanceof Long) {
                 out.writeByte(LONG);
                 out.writeLong((Long) value);
@@ -72,6 +82,18 @@ final class RowSpool implements Closeable {
             }
         }
         rows++;
+    }
+
+    private static boolean hasLoneSurrogate(String text) {
+        for (int i = 0; i < text.length(); i++) {
+            char c = text.charAt(i);
+            if (Character.isHighSurrogate(c) && i + 1 < text.length() && Character.isLowSurrogate(text.charAt(i + 1))) {
+                i++;
+            } else if (Character.isSurrogate(c)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** Reads every row back, in the order written; the spool cannot be written after this. */
@@ -98,6 +120,12 @@ final class RowSpool implements Closeable {
                 byte[] bytes = new byte[in.readInt()];
                 in.readFully(bytes);
                 return new String(bytes, StandardCharsets.UTF_8);
+            case UTF16:
+                char[] chars = new char[in.readInt()];
+                for (int k = 0; k < chars.length; k++) {
+                    chars[k] = in.readChar();
+                }
+                return new String(chars);
             case LONG:
                 return in.readLong();
             case DOUBLE:

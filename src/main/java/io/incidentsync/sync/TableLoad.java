@@ -48,6 +48,8 @@ public final class TableLoad implements ApiClient.Meter {
     private static final int MAX_BATCH = 500;
 
     private final String table;
+    /** The endpoint listed, to say where a record came from. */
+    private final String path;
     private final String stage;
     private final List<String> key;
     private final Dialect dialect;
@@ -83,15 +85,18 @@ public final class TableLoad implements ApiClient.Meter {
     private final long startedNanos = System.nanoTime();
 
     private long pages;
+    /** Records added since the current page began. */
+    private int pageRecords;
     private long requests;
     private long retries;
     private long rows;
 
-    TableLoad(String table, List<String> key, List<Catalog.Column> catalog, Map<String, String> childColumns,
+    TableLoad(String table, String path, List<String> key, List<Catalog.Column> catalog, Map<String, String> childColumns,
               BooleanSupplier childrenReady, Dialect dialect, Connection connection, OffsetDateTime extractedAt,
               String childKind)
             throws SQLException {
         this.table = table;
+        this.path = path;
         this.stage = "_sdc_stage_" + table;
         this.key = key;
         this.extractedAt = extractedAt;
@@ -163,6 +168,8 @@ public final class TableLoad implements ApiClient.Meter {
 
     /** Adds one record to the current batch; a field never seen before gets a new column. */
     public void add(ObjectNode record) throws SQLException {
+        pageRecords++;
+        requireKey(record);
         Object[] row = convert(record);
         if (childKind != null) {
             childBatch.add(new String[] {record.path("incident_id").asText(), record.path("id").asText(), Page.json(record)});
@@ -181,6 +188,21 @@ public final class TableLoad implements ApiClient.Meter {
         batch.add(row);
         if (batch.size() >= MAX_BATCH) {
             flush();
+        }
+    }
+
+    /**
+     * A row cannot be stored without its primary key: the table fails, before the record reaches the
+     * database, with a line saying where the record is, not what it holds.
+     */
+    private void requireKey(ObjectNode record) {
+        for (String column : key) {
+            JsonNode value = record.get(column);
+            if (value == null || value.isNull()) {
+                throw new SyncException("record " + pageRecords + " of page " + (pages + 1) + " of GET " + path
+                        + " has no " + column + ", a primary key column; a row cannot be stored without it, so the"
+                        + " table keeps its previous rows");
+            }
         }
     }
 
@@ -281,6 +303,7 @@ public final class TableLoad implements ApiClient.Meter {
     /** Ends a page: its records go to the database in one batch. */
     public void endPage() throws SQLException {
         pages++;
+        pageRecords = 0;
         if (spooling && childrenReady.getAsBoolean()) {
             drainSpool();
         }
@@ -390,16 +413,21 @@ public final class TableLoad implements ApiClient.Meter {
         PreparedStatement rowsStatement = upsert;
         PreparedStatement childStatement = childUpsert;
         pending = writer().submit(() -> {
-            write(rowsStatement, values, ids, plain, childNames, childStatement, children);
+            write(rowsStatement, values, allTypes, ids, plain, childNames, childStatement, children);
             return null;
         });
     }
 
-    /** The writer thread's part of a batch. */
-    private void write(PreparedStatement rowsStatement, List<Object[]> values, List<String> ids, int plain,
-                       List<String> childNames, PreparedStatement childStatement, List<String[]> children)
+    /**
+     * The writer thread's part of a batch. Each text value is bound as the database can store it
+     * ({@link Dialect#storable}): the incident ids too, so they match their children's stored ones.
+     */
+    private void write(PreparedStatement rowsStatement, List<Object[]> values, List<ColumnType> types,
+                       List<String> ids, int plain, List<String> childNames, PreparedStatement childStatement,
+                       List<String[]> children)
             throws SQLException {
         if (!childNames.isEmpty()) {
+            ids.replaceAll(id -> id == null ? null : dialect.storable(ColumnType.TEXT, id));
             List<String> distinct = ids.stream().filter(v -> v != null).distinct().collect(Collectors.toList());
             for (int c = 0; c < childNames.size(); c++) {
                 Map<String, String> arrays = childArrays(childColumns.get(childNames.get(c)), distinct);
@@ -413,7 +441,8 @@ public final class TableLoad implements ApiClient.Meter {
                 if (row[i] == null) {
                     rowsStatement.setNull(i + 1, Types.NULL);
                 } else {
-                    rowsStatement.setObject(i + 1, row[i]);
+                    rowsStatement.setObject(i + 1, row[i] instanceof String
+                            ? dialect.storable(types.get(i), (String) row[i]) : row[i]);
                 }
             }
             rowsStatement.addBatch();
@@ -421,9 +450,10 @@ public final class TableLoad implements ApiClient.Meter {
         rowsStatement.executeBatch();
         if (!children.isEmpty()) {
             for (String[] child : children) {
-                childStatement.setString(1, child[0]);
-                childStatement.setString(2, child[1]);
-                childStatement.setString(3, child[2]);
+                childStatement.setString(1, dialect.storable(ColumnType.TEXT, child[0]));
+                childStatement.setString(2, dialect.storable(ColumnType.TEXT, child[1]));
+                // the record's JSON text, which becomes part of an incidents JSON column
+                childStatement.setString(3, dialect.storable(ColumnType.JSON, child[2]));
                 childStatement.addBatch();
             }
             childStatement.executeBatch();

@@ -186,7 +186,7 @@ public final class WriterBenchmark {
         Catalog.Listing listing = catalog.listing(source.path());
         long nanos = 0;
         long start = System.nanoTime();
-        TableLoad load = new TableLoad(table, Arrays.asList(source.primaryKey().split("\\s*,\\s*")), listing.columns(),
+        TableLoad load = new TableLoad(table, source.path(), Arrays.asList(source.primaryKey().split("\\s*,\\s*")), listing.columns(),
                 Map.of(), () -> true, dialect, connection, OffsetDateTime.now(ZoneOffset.UTC),
                 Streams.INCIDENT_CHILDREN.get(source.table()));
         nanos += System.nanoTime() - start;

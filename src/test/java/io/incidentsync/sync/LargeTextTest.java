@@ -33,7 +33,7 @@ class LargeTextTest {
         record.put("summary", summary.toString());
         record.put("created_at", "2025-03-14T09:26:53.589Z");
         try (Connection connection = DriverManager.getConnection(url)) {
-            TableLoad load = new TableLoad("incidents", List.of("id"), Catalog.load().listing("/v2/incidents").columns(),
+            TableLoad load = new TableLoad("incidents", "/v2/incidents", List.of("id"), Catalog.load().listing("/v2/incidents").columns(),
                     Map.of(), () -> true, Dialect.of(connection), connection, OffsetDateTime.now(), null);
             load.add(record);
             load.endPage();

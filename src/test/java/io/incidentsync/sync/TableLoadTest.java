@@ -100,8 +100,8 @@ class TableLoadTest {
     }
 
     /**
-     * A batch fails on the writer thread (a record without its key): the failure reaches the table's
-     * next step, and the live table keeps the rows of the last good load.
+     * A batch fails on the writer thread (its staging table was dropped under it): the failure reaches
+     * the table's next step, and the live table keeps the rows of the last good load.
      */
     @Test
     void aBatchThatFailsOnTheWriterThreadFailsTheTableAndKeepsTheLiveRows() throws Exception {
@@ -118,12 +118,14 @@ class TableLoadTest {
             TableLoad second = load("t", c, () -> true);
             second.add(record("01HC", "third"));
             second.endPage();
-            ObjectNode keyless = record("01HD", "keyless");
-            keyless.putNull("id");
-            second.add(keyless);
+            second.awaitWriter();
+            try (Connection other = DriverManager.getConnection(url); Statement s = other.createStatement()) {
+                s.execute("DROP TABLE \"_SDC_STAGE_T\"");
+            }
+            second.add(record("01HD", "fourth"));
             second.endPage();
             SQLException failure = assertThrows(SQLException.class, second::swap);
-            assertTrue(failure.getMessage().toUpperCase().contains("ID"), failure.getMessage());
+            assertTrue(failure.getMessage().toUpperCase().contains("_SDC_STAGE_T"), failure.getMessage());
             second.abort();
             second.release();
         }
@@ -145,7 +147,7 @@ class TableLoadTest {
 
     private static TableLoad load(String table, Connection c, java.util.function.BooleanSupplier ready) throws SQLException {
         Map<String, String> children = table.equals("t") ? Map.of() : Map.of("updates", "updates");
-        return new TableLoad(table, List.of("id"), List.of(), children, ready, Dialect.of(c), c, EXTRACTED, null);
+        return new TableLoad(table, "/v2/" + table, List.of("id"), List.of(), children, ready, Dialect.of(c), c, EXTRACTED, null);
     }
 
     private static List<Map<String, Object>> rows(Connection c, String table) throws SQLException {
