@@ -46,7 +46,8 @@ public class IncidentSyncConfiguration implements CamelConfiguration {
         if (!settings.dbPassword().isEmpty()) {
             config.setPassword(settings.dbPassword());
         }
-        config.setMaximumPoolSize(settings.concurrency() + 3);
+        // a connection per table at once, one holding the destination's lock through the run, and spares
+        config.setMaximumPoolSize(settings.concurrency() + 4);
         config.setMinimumIdle(0);
         config.setPoolName("incident-sync");
         // fail fast (one clear line) rather than hang when the database is unreachable

@@ -4,6 +4,7 @@ import java.sql.Connection;
 import java.sql.DatabaseMetaData;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.sql.SQLIntegrityConstraintViolationException;
 import java.sql.Statement;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -68,6 +69,16 @@ public abstract class Dialect {
         throw new UnsupportedOperationException();
     }
 
+    /**
+     * Takes the lock that lets one sync at a time write to this destination, held by this connection until
+     * {@link #unlockDestination} or until the connection ends (a crashed process's connection ends with it);
+     * false, at once, when another connection holds it.
+     */
+    public abstract boolean tryLockDestination(Connection connection) throws SQLException;
+
+    /** Gives back the lock {@link #tryLockDestination} took; the connection stays open. */
+    public abstract void unlockDestination(Connection connection) throws SQLException;
+
     /** Insert-or-replace by primary key, so a record repeated across pages is stored once. */
     public abstract String upsert(String table, List<String> columns, List<ColumnType> types, List<String> key);
 
@@ -99,6 +110,9 @@ public abstract class Dialect {
     }
 
     static final class H2 extends Dialect {
+        /** One row, locked by the transaction of the sync that is writing. */
+        static final String LOCK_TABLE = "_sync_lock";
+
         @Override
         protected String storedCase(String identifier) {
             return identifier.toUpperCase(Locale.ROOT);
@@ -163,6 +177,41 @@ public abstract class Dialect {
             }
         }
 
+        /**
+         * H2 has no advisory locks: the lock is a row lock on the one row of {@code _sync_lock}, held by an
+         * open transaction. Connections through AUTO_SERVER reach the same database, so it holds across
+         * processes too. It locks nothing the sync writes, and H2's exclusive mode for the swap does not wait
+         * for open transactions, so the holder's own swaps go on.
+         */
+        @Override
+        public boolean tryLockDestination(Connection connection) throws SQLException {
+            connection.setAutoCommit(true);
+            try (Statement s = connection.createStatement()) {
+                s.execute("CREATE TABLE IF NOT EXISTS " + quote(LOCK_TABLE) + " (" + quote("id") + " INTEGER PRIMARY KEY)");
+                try {
+                    s.execute("INSERT INTO " + quote(LOCK_TABLE) + " SELECT 1 WHERE NOT EXISTS (SELECT 1 FROM "
+                            + quote(LOCK_TABLE) + ")");
+                } catch (SQLIntegrityConstraintViolationException anotherSyncInsertedIt) {
+                    // the row is there, which is all this needed
+                }
+                connection.setAutoCommit(false);
+                try (ResultSet rs = s.executeQuery("SELECT " + quote("id") + " FROM " + quote(LOCK_TABLE)
+                        + " FOR UPDATE SKIP LOCKED")) {
+                    if (rs.next()) {
+                        return true;
+                    }
+                }
+            }
+            unlockDestination(connection);
+            return false;
+        }
+
+        @Override
+        public void unlockDestination(Connection connection) throws SQLException {
+            connection.rollback();
+            connection.setAutoCommit(true);
+        }
+
         @Override
         public String aggregate(String value, String orderBy) {
             return "LISTAGG(" + value + ", ',') WITHIN GROUP (ORDER BY " + orderBy + ")";
@@ -196,6 +245,28 @@ public abstract class Dialect {
         @Override
         public String marker(ColumnType type) {
             return type == ColumnType.JSON ? "?::jsonb" : "?";
+        }
+
+        /**
+         * An advisory lock of the session, keyed on the product and the schema (advisory locks are per
+         * database already), so syncs into two schemas of one database do not wait for each other.
+         */
+        private static final String LOCK_KEY = "hashtext('incident-io-sync'), "
+                + "coalesce((SELECT oid::int FROM pg_namespace WHERE nspname = current_schema()), 0)";
+
+        @Override
+        public boolean tryLockDestination(Connection connection) throws SQLException {
+            try (Statement s = connection.createStatement();
+                 ResultSet rs = s.executeQuery("SELECT pg_try_advisory_lock(" + LOCK_KEY + ")")) {
+                return rs.next() && rs.getBoolean(1);
+            }
+        }
+
+        @Override
+        public void unlockDestination(Connection connection) throws SQLException {
+            try (Statement s = connection.createStatement()) {
+                s.execute("SELECT pg_advisory_unlock(" + LOCK_KEY + ")");
+            }
         }
 
         @Override
