@@ -2,6 +2,7 @@ package io.incidentsync.sync;
 
 import java.sql.Connection;
 import java.sql.DatabaseMetaData;
+import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.SQLIntegrityConstraintViolationException;
@@ -52,8 +53,11 @@ public abstract class Dialect {
         return expression;
     }
 
-    /** Whether {@link #renameSwap} replaces a live table, rather than a copy in one transaction. */
-    public boolean swapsByRename() {
+    /**
+     * Whether {@link #renameSwap} may replace this live table, rather than a copy of the rows in one
+     * transaction (which keeps the table itself, and so whatever refers to it).
+     */
+    public boolean mayRename(Connection connection, String live) throws SQLException {
         return false;
     }
 
@@ -131,9 +135,33 @@ public abstract class Dialect {
             }
         }
 
+        /**
+         * Not when anything else refers to the live table or was added to it: a view, a grant, a foreign
+         * key, an index of its own. A rename would leave those on the replaced table, to be dropped with
+         * it, or (a view, a foreign key) keep that table from being dropped at all.
+         */
         @Override
-        public boolean swapsByRename() {
-            return true;
+        public boolean mayRename(Connection connection, String live) throws SQLException {
+            String sql = "SELECT EXISTS (SELECT 1 FROM INFORMATION_SCHEMA.VIEWS"
+                    // H2 keeps a view's query with every table as "SCHEMA"."TABLE"
+                    + " WHERE LOCATE('\"' || CURRENT_SCHEMA || '\".\"' || ? || '\"', VIEW_DEFINITION) > 0)"
+                    + " OR EXISTS (SELECT 1 FROM INFORMATION_SCHEMA.TABLE_PRIVILEGES"
+                    + " WHERE TABLE_SCHEMA = CURRENT_SCHEMA AND TABLE_NAME = ?)"
+                    + " OR EXISTS (SELECT 1 FROM INFORMATION_SCHEMA.REFERENTIAL_CONSTRAINTS r"
+                    + " JOIN INFORMATION_SCHEMA.TABLE_CONSTRAINTS k ON k.CONSTRAINT_SCHEMA = r.UNIQUE_CONSTRAINT_SCHEMA"
+                    + " AND k.CONSTRAINT_NAME = r.UNIQUE_CONSTRAINT_NAME"
+                    + " WHERE k.TABLE_SCHEMA = CURRENT_SCHEMA AND k.TABLE_NAME = ?)"
+                    + " OR EXISTS (SELECT 1 FROM INFORMATION_SCHEMA.INDEXES"
+                    + " WHERE TABLE_SCHEMA = CURRENT_SCHEMA AND TABLE_NAME = ? AND INDEX_TYPE_NAME <> 'PRIMARY KEY')";
+            try (PreparedStatement ps = connection.prepareStatement(sql)) {
+                for (int i = 1; i <= 4; i++) {
+                    ps.setString(i, storedCase(live));
+                }
+                try (ResultSet rs = ps.executeQuery()) {
+                    rs.next();
+                    return !rs.getBoolean(1);
+                }
+            }
         }
 
         @Override
@@ -146,12 +174,11 @@ public abstract class Dialect {
         /**
          * Renames under H2's exclusive mode, which pauses every other connection's statements until
          * it ends, so no reader looks between the two renames. Without admin rights to enter it the
-         * renames still run, back to back.
+         * renames still run, back to back. The replaced table is left under the name {@code old}.
          */
         @Override
         public void renameSwap(Connection connection, String stage, String live, String old) throws SQLException {
             try (Statement s = connection.createStatement()) {
-                s.execute("DROP TABLE IF EXISTS " + quote(old));
                 boolean exclusive = false;
                 try {
                     s.execute("SET EXCLUSIVE 1");
@@ -173,7 +200,6 @@ public abstract class Dialect {
                         s.execute("SET EXCLUSIVE 0");
                     }
                 }
-                s.execute("DROP TABLE " + quote(old));
             }
         }
 
