@@ -24,11 +24,12 @@ public class IncidentSyncConfiguration implements CamelConfiguration {
     public void configure(CamelContext context) {
         Settings settings = new Settings(key -> context.getPropertiesComponent().resolveProperty(key).orElse(null));
         DataSource dataSource = context.getRegistry().lookupByNameAndType(DATA_SOURCE, DataSource.class);
-        if (dataSource == null) {
+        boolean fromSettings = dataSource == null;
+        if (fromSettings) {
             dataSource = dataSource(settings);
             context.getRegistry().bind(DATA_SOURCE, dataSource);
         }
-        context.getRegistry().bind("incidentSync", new IncidentSync(settings, dataSource));
+        context.getRegistry().bind("incidentSync", new IncidentSync(settings, dataSource, fromSettings));
         ExecutorService streams = context.getExecutorServiceManager()
                 .newFixedThreadPool(this, "incident-sync-streams", settings.concurrency());
         context.getRegistry().bind("incidentSyncStreams", streams);

@@ -38,6 +38,8 @@ public final class IncidentSync {
 
     private final Settings settings;
     private final DataSource dataSource;
+    /** True when the DataSource connects to incident.db.url, rather than being an embedding application's own. */
+    private final boolean dataSourceFromSettings;
     private volatile Dialect dialect;
     private final Catalog catalog;
     private final ApiClient api;
@@ -48,9 +50,10 @@ public final class IncidentSync {
         return thread;
     });
 
-    public IncidentSync(Settings settings, DataSource dataSource) {
+    public IncidentSync(Settings settings, DataSource dataSource, boolean dataSourceFromSettings) {
         this.settings = settings;
         this.dataSource = dataSource;
+        this.dataSourceFromSettings = dataSourceFromSettings;
         this.catalog = Catalog.load();
         this.api = new ApiClient(settings, RateBudget.of(settings));
     }
@@ -66,6 +69,11 @@ public final class IncidentSync {
         SyncRun run = new SyncRun(enabled);
         exchange.setProperty("run", run);
         lastRun.set(run);
+        String unwritable = dataSourceFromSettings ? H2Location.problem(settings.dbUrl()) : null;
+        if (unwritable != null) {
+            failEveryTable(run, "cannot use the H2 database at " + redact(settings.dbUrl()) + ": " + unwritable);
+            return List.of();
+        }
         try (Connection connection = dataSource.getConnection()) {
             dialect = Dialect.of(connection);
         } catch (SQLException e) {
