@@ -1,7 +1,9 @@
 package io.incidentsync;
 
 import io.incidentsync.HostileApi.Reply;
+import io.incidentsync.sync.IncidentSync;
 import io.incidentsync.sync.SyncRun;
+import org.apache.camel.CamelExecutionException;
 import org.apache.camel.ProducerTemplate;
 import org.apache.camel.main.Main;
 import org.junit.jupiter.api.AfterEach;
@@ -27,6 +29,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
@@ -173,6 +176,39 @@ class ConcurrentSyncTest {
             assertEquals(0, second.run(), "the killed process no longer holds the destination: " + second.err);
             assertEquals(ids("V", 300), column("SELECT id FROM users"));
             assertTrue(column(stagingTables()).isEmpty(), "the killed sync's staging tables are gone");
+        }
+    }
+
+    @Test
+    void aRunThatFailsBeforeItsEndStillGivesTheDestinationBack() throws Exception {
+        // an edited sync route whose run fails after its tables, so that finishRun is never reached
+        Path routes = Files.createDirectories(dir.resolve("routes"));
+        try (var files = Files.list(Path.of("routes"))) {
+            for (Path f : files.filter(Files::isRegularFile).toList()) {
+                Files.copy(f, routes.resolve(f.getFileName()));
+            }
+        }
+        String finish = "        - bean:\n            ref: incidentSync\n            method: finishRun\n";
+        String route = Files.readString(routes.resolve("sync.camel.yaml"));
+        assertTrue(route.contains(finish), route);
+        Files.writeString(routes.resolve("sync.camel.yaml"), route.replace(finish, "        - throwException:\n"
+                + "            exceptionType: java.lang.IllegalStateException\n            message: the run failed\n"));
+
+        try (HostileApi.Sync settings = sync(fast)) {
+            settings.settings.put("incident.routes.dir", routes.toString());
+            Main main = new Application(settings.settings).main(false);
+            main.start();
+            try {
+                ProducerTemplate template = main.getCamelContext().createProducerTemplate();
+                IncidentSync incidentSync = main.getCamelContext().getRegistry().lookupByNameAndType("incidentSync", IncidentSync.class);
+                for (int run = 1; run <= 2; run++) {
+                    assertThrows(CamelExecutionException.class, () -> template.requestBody("direct:sync", null, SyncRun.class));
+                    SyncRun last = incidentSync.lastRun();
+                    assertTrue(last.ok(), "run " + run + " had the destination: " + last.results());
+                }
+            } finally {
+                main.stop();
+            }
         }
     }
 
