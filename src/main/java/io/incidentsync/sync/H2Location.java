@@ -6,9 +6,9 @@ import java.nio.file.Path;
 
 /**
  * Whether H2 can write the files of a database URL, checked before the first connection. H2 cannot open
- * a database it cannot write next to, and as it fails it tries to log the failure in a file next to the
- * database too, failing that, prints its stack traces straight to standard error: a few hundred lines,
- * once for each attempt the connection pool makes.
+ * a database in a directory it cannot write; it then tries to log that failure in a file in the same
+ * directory and, failing that too, prints its stack traces straight to standard error: a few hundred
+ * lines, once for each attempt the connection pool makes.
  */
 final class H2Location {
 
