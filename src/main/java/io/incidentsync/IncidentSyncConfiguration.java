@@ -28,7 +28,8 @@ public class IncidentSyncConfiguration implements CamelConfiguration {
     public void configure(CamelContext context) {
         Settings settings = new Settings(key -> context.getPropertiesComponent().resolveProperty(key).orElse(null));
         DataSource dataSource = context.getRegistry().lookupByNameAndType(DATA_SOURCE, DataSource.class);
-        if (dataSource == null) {
+        boolean fromSettings = dataSource == null;
+        if (fromSettings) {
             HikariDataSource own = dataSource(settings);
             dataSource = own;
             context.getRegistry().bind(DATA_SOURCE, dataSource);
@@ -44,7 +45,7 @@ public class IncidentSyncConfiguration implements CamelConfiguration {
                 throw RuntimeCamelException.wrapRuntimeCamelException(e);
             }
         }
-        IncidentSync sync = new IncidentSync(settings, dataSource);
+        IncidentSync sync = new IncidentSync(settings, dataSource, fromSettings);
         context.getRegistry().bind("incidentSync", sync);
         // before Camel waits for the sync in flight: its requests are abandoned so it ends at once
         context.getManagementStrategy().addEventNotifier(new EventNotifierSupport() {
@@ -78,7 +79,8 @@ public class IncidentSyncConfiguration implements CamelConfiguration {
         if (!settings.dbPassword().isEmpty()) {
             config.setPassword(settings.dbPassword());
         }
-        config.setMaximumPoolSize(settings.concurrency() + 3);
+        // a connection per table at once, one holding the destination's lock through the run, and spares
+        config.setMaximumPoolSize(settings.concurrency() + 4);
         config.setMinimumIdle(0);
         config.setPoolName("incident-sync");
         // fail fast (one clear line) rather than hang when the database is unreachable

@@ -5,6 +5,11 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -13,6 +18,7 @@ import java.util.TreeSet;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeFalse;
 
 /** Errors a retry cannot fix: one line each, naming the table, the cause and the fix, and no retry spent on them. */
 class ErrorLinesTest {
@@ -132,5 +138,52 @@ class ErrorLinesTest {
         assertEquals(0, h.simulator.totalRequests(), "no table asked the API for anything");
         assertTrue(lines.get(0).contains("INCIDENT_DB_URL"), lines.get(0));
         assertFalse((h.lastOut + h.lastErr).contains("hunter2"), "the password is masked everywhere");
+    }
+
+    @Test
+    void anH2UrlUnderAFileGivesOneLineNamingThePathAndNoStackTrace() throws Exception {
+        Path file = Files.createFile(h.dir.resolve("not-a-directory"));
+        String url = "jdbc:h2:file:" + file.resolve("db");
+
+        String printed = syncPrinting(url);
+
+        assertEquals(List.of("every table: cannot use the H2 database at " + url + ": " + file
+                + " is a file, not a directory; point incident.db.url (INCIDENT_DB_URL) at a directory this process can write"),
+                h.lastErr.lines().filter(l -> !l.isBlank()).toList());
+        assertFalse(printed.lines().anyMatch(l -> l.startsWith("\tat ")), "no stack trace:\n" + printed);
+        assertEquals(0, h.simulator.totalRequests(), "no table asked the API for anything");
+    }
+
+    @Test
+    void anH2UrlInAReadOnlyDirectoryGivesOneLineNamingTheDirectoryAndNoStackTrace() throws Exception {
+        Path readOnly = Files.createDirectory(h.dir.resolve("read-only"));
+        readOnly.toFile().setWritable(false, false);
+        assumeFalse(Files.isWritable(readOnly), "this user (root?) may write to any directory");
+        String url = "jdbc:h2:file:" + readOnly.resolve("db");
+
+        String printed = syncPrinting(url);
+
+        assertEquals(List.of("every table: cannot use the H2 database at " + url + ": the directory " + readOnly
+                + " is not writable by this process; make it writable, or point incident.db.url (INCIDENT_DB_URL) at a directory this process can write"),
+                h.lastErr.lines().filter(l -> !l.isBlank()).toList());
+        assertFalse(printed.lines().anyMatch(l -> l.startsWith("\tat ")), "no stack trace:\n" + printed);
+    }
+
+    /**
+     * Runs the sync command into this database and returns what was printed straight to the process's
+     * standard error meanwhile (by the database driver, say) besides the command's own lines; expects exit 1.
+     */
+    private String syncPrinting(String url) throws Exception {
+        Map<String, String> settings = h.overrides(SyncHarness.PRIVATE_KEY);
+        settings.put("incident.db.url", url);
+        PrintStream original = System.err;
+        ByteArrayOutputStream printed = new ByteArrayOutputStream();
+        System.setErr(new PrintStream(printed, true, StandardCharsets.UTF_8));
+        try {
+            assertEquals(1, h.syncCommand(settings), h.lastErr);
+        } finally {
+            System.setErr(original);
+        }
+        return printed.toString(StandardCharsets.UTF_8);
     }
 }

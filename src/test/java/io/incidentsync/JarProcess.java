@@ -50,6 +50,20 @@ final class JarProcess implements AutoCloseable {
         return new JarProcess(builder.start());
     }
 
+    /**
+     * Starts the command line ({@code Cli args}) as its own process from the tests' classpath, for tests that
+     * need a second process but not the packaged jar.
+     */
+    static JarProcess startFromClasspath(Path dir, Map<String, String> env, String... args) throws IOException {
+        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-cp", System.getProperty("java.class.path"), Cli.class.getName()));
+        command.addAll(List.of(args));
+        ProcessBuilder builder = new ProcessBuilder(command).directory(dir.toFile()).redirectErrorStream(true);
+        builder.environment().keySet().removeIf(k -> k.startsWith("INCIDENT_"));
+        builder.environment().putAll(env);
+        return new JarProcess(builder.start());
+    }
+
     /** Waits for a line that matches, or fails after the timeout. */
     String await(Predicate<String> match, long seconds) throws InterruptedException {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);

@@ -2,8 +2,10 @@ package io.incidentsync.sync;
 
 import java.sql.Connection;
 import java.sql.DatabaseMetaData;
+import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.sql.SQLIntegrityConstraintViolationException;
 import java.sql.Statement;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -67,8 +69,11 @@ public abstract class Dialect {
         return expression;
     }
 
-    /** Whether {@link #renameSwap} replaces a live table, rather than a copy in one transaction. */
-    public boolean swapsByRename() {
+    /**
+     * Whether {@link #renameSwap} may replace this live table, rather than a copy of the rows in one
+     * transaction (which keeps the table itself, and so whatever refers to it).
+     */
+    public boolean mayRename(Connection connection, String live) throws SQLException {
         return false;
     }
 
@@ -83,6 +88,16 @@ public abstract class Dialect {
     public void renameSwap(Connection connection, String stage, String live, String old) throws SQLException {
         throw new UnsupportedOperationException();
     }
+
+    /**
+     * Takes the lock that lets one sync at a time write to this destination, held by this connection until
+     * {@link #unlockDestination} or until the connection ends (a crashed process's connection ends with it);
+     * false, at once, when another connection holds it.
+     */
+    public abstract boolean tryLockDestination(Connection connection) throws SQLException;
+
+    /** Gives back the lock {@link #tryLockDestination} took; the connection stays open. */
+    public abstract void unlockDestination(Connection connection) throws SQLException;
 
     /** Insert-or-replace by primary key, so a record repeated across pages is stored once. */
     public abstract String upsert(String table, List<String> columns, List<ColumnType> types, List<String> key);
@@ -115,6 +130,9 @@ public abstract class Dialect {
     }
 
     static final class H2 extends Dialect {
+        /** One row, locked by the transaction of the sync that is writing. */
+        static final String LOCK_TABLE = "_sync_lock";
+
         @Override
         protected String storedCase(String identifier) {
             return identifier.toUpperCase(Locale.ROOT);
@@ -133,9 +151,33 @@ public abstract class Dialect {
             }
         }
 
+        /**
+         * Not when anything else refers to the live table or was added to it: a view, a grant, a foreign
+         * key, an index of its own. A rename would leave those on the replaced table, to be dropped with
+         * it, or (a view, a foreign key) keep that table from being dropped at all.
+         */
         @Override
-        public boolean swapsByRename() {
-            return true;
+        public boolean mayRename(Connection connection, String live) throws SQLException {
+            String sql = "SELECT EXISTS (SELECT 1 FROM INFORMATION_SCHEMA.VIEWS"
+                    // H2 keeps a view's query with every table as "SCHEMA"."TABLE"
+                    + " WHERE LOCATE('\"' || CURRENT_SCHEMA || '\".\"' || ? || '\"', VIEW_DEFINITION) > 0)"
+                    + " OR EXISTS (SELECT 1 FROM INFORMATION_SCHEMA.TABLE_PRIVILEGES"
+                    + " WHERE TABLE_SCHEMA = CURRENT_SCHEMA AND TABLE_NAME = ?)"
+                    + " OR EXISTS (SELECT 1 FROM INFORMATION_SCHEMA.REFERENTIAL_CONSTRAINTS r"
+                    + " JOIN INFORMATION_SCHEMA.TABLE_CONSTRAINTS k ON k.CONSTRAINT_SCHEMA = r.UNIQUE_CONSTRAINT_SCHEMA"
+                    + " AND k.CONSTRAINT_NAME = r.UNIQUE_CONSTRAINT_NAME"
+                    + " WHERE k.TABLE_SCHEMA = CURRENT_SCHEMA AND k.TABLE_NAME = ?)"
+                    + " OR EXISTS (SELECT 1 FROM INFORMATION_SCHEMA.INDEXES"
+                    + " WHERE TABLE_SCHEMA = CURRENT_SCHEMA AND TABLE_NAME = ? AND INDEX_TYPE_NAME <> 'PRIMARY KEY')";
+            try (PreparedStatement ps = connection.prepareStatement(sql)) {
+                for (int i = 1; i <= 4; i++) {
+                    ps.setString(i, storedCase(live));
+                }
+                try (ResultSet rs = ps.executeQuery()) {
+                    rs.next();
+                    return !rs.getBoolean(1);
+                }
+            }
         }
 
         @Override
@@ -153,12 +195,11 @@ public abstract class Dialect {
         /**
          * Renames under H2's exclusive mode, which pauses every other connection's statements until
          * it ends, so no reader looks between the two renames. Without admin rights to enter it the
-         * renames still run, back to back.
+         * renames still run, back to back. The replaced table is left under the name {@code old}.
          */
         @Override
         public void renameSwap(Connection connection, String stage, String live, String old) throws SQLException {
             try (Statement s = connection.createStatement()) {
-                s.execute("DROP TABLE IF EXISTS " + quote(old));
                 boolean exclusive = false;
                 try {
                     s.execute("SET EXCLUSIVE 1");
@@ -180,8 +221,42 @@ public abstract class Dialect {
                         s.execute("SET EXCLUSIVE 0");
                     }
                 }
-                s.execute("DROP TABLE " + quote(old));
             }
+        }
+
+        /**
+         * H2 has no advisory locks: the lock is a row lock on the one row of {@code _sync_lock}, held by an
+         * open transaction. Connections through AUTO_SERVER reach the same database, so it holds across
+         * processes too. It locks nothing the sync writes, and H2's exclusive mode for the swap does not wait
+         * for open transactions, so the holder's own swaps go on.
+         */
+        @Override
+        public boolean tryLockDestination(Connection connection) throws SQLException {
+            connection.setAutoCommit(true);
+            try (Statement s = connection.createStatement()) {
+                s.execute("CREATE TABLE IF NOT EXISTS " + quote(LOCK_TABLE) + " (" + quote("id") + " INTEGER PRIMARY KEY)");
+                try {
+                    s.execute("INSERT INTO " + quote(LOCK_TABLE) + " SELECT 1 WHERE NOT EXISTS (SELECT 1 FROM "
+                            + quote(LOCK_TABLE) + ")");
+                } catch (SQLIntegrityConstraintViolationException anotherSyncInsertedIt) {
+                    // the row is there, which is all this needed
+                }
+                connection.setAutoCommit(false);
+                try (ResultSet rs = s.executeQuery("SELECT " + quote("id") + " FROM " + quote(LOCK_TABLE)
+                        + " FOR UPDATE SKIP LOCKED")) {
+                    if (rs.next()) {
+                        return true;
+                    }
+                }
+            }
+            unlockDestination(connection);
+            return false;
+        }
+
+        @Override
+        public void unlockDestination(Connection connection) throws SQLException {
+            connection.rollback();
+            connection.setAutoCommit(true);
         }
 
         @Override
@@ -228,6 +303,28 @@ public abstract class Dialect {
         @Override
         public String widenToText(String table, String column) {
             return "ALTER TABLE " + quote(table) + " ALTER COLUMN " + quote(column) + " TYPE text USING " + quote(column) + "::text";
+        }
+
+        /**
+         * An advisory lock of the session, keyed on the product and the schema (advisory locks are per
+         * database already), so syncs into two schemas of one database do not wait for each other.
+         */
+        private static final String LOCK_KEY = "hashtext('incident-io-sync'), "
+                + "coalesce((SELECT oid::int FROM pg_namespace WHERE nspname = current_schema()), 0)";
+
+        @Override
+        public boolean tryLockDestination(Connection connection) throws SQLException {
+            try (Statement s = connection.createStatement();
+                 ResultSet rs = s.executeQuery("SELECT pg_try_advisory_lock(" + LOCK_KEY + ")")) {
+                return rs.next() && rs.getBoolean(1);
+            }
+        }
+
+        @Override
+        public void unlockDestination(Connection connection) throws SQLException {
+            try (Statement s = connection.createStatement()) {
+                s.execute("SELECT pg_advisory_unlock(" + LOCK_KEY + ")");
+            }
         }
 
         @Override

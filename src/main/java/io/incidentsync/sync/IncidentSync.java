@@ -2,6 +2,7 @@ package io.incidentsync.sync;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import org.apache.camel.Exchange;
+import org.apache.camel.support.SynchronizationAdapter;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -36,9 +37,12 @@ public final class IncidentSync {
 
     private static final Logger LOG = LoggerFactory.getLogger(IncidentSync.class);
     static final String RUNS = "_sync_runs";
+    private static final String LOCK = "destinationLock";
 
     private final Settings settings;
     private final DataSource dataSource;
+    /** True when the DataSource connects to incident.db.url, rather than being an embedding application's own. */
+    private final boolean dataSourceFromSettings;
     private volatile Dialect dialect;
     private final Catalog catalog;
     private final ApiClient api;
@@ -49,31 +53,59 @@ public final class IncidentSync {
         return thread;
     });
 
-    public IncidentSync(Settings settings, DataSource dataSource) {
+    public IncidentSync(Settings settings, DataSource dataSource, boolean dataSourceFromSettings) {
         this.settings = settings;
         this.dataSource = dataSource;
+        this.dataSourceFromSettings = dataSourceFromSettings;
         this.catalog = Catalog.load();
         this.api = new ApiClient(settings, RateBudget.of(settings));
     }
 
-    /** Starts a run; the body becomes the enabled tables, in the order they should start. */
+    /**
+     * Starts a run; the body becomes the enabled tables, in the order they should start. No table starts
+     * until the run holds the destination's lock; when another sync holds it, every table fails at once
+     * and nothing is touched.
+     */
     public List<String> startRun(Exchange exchange) {
         List<String> enabled = new ArrayList<>(Streams.ALL);
         enabled.retainAll(settings.streams());
         SyncRun run = new SyncRun(enabled);
         exchange.setProperty("run", run);
         lastRun.set(run);
-        api.resetReachability();
+        String unwritable = dataSourceFromSettings ? H2Location.problem(settings.dbUrl()) : null;
+        if (unwritable != null) {
+            failEveryTable(run, "cannot use the H2 database at " + redact(settings.dbUrl()) + ": " + unwritable);
+            return List.of();
+        }
         try (Connection connection = dataSource.getConnection()) {
             dialect = Dialect.of(connection);
         } catch (SQLException e) {
-            String cause = "cannot reach the database at " + redact(settings.dbUrl()) + ": " + rootMessage(e)
-                    + "; check incident.db.url (INCIDENT_DB_URL), incident.db.user and incident.db.password";
-            LOG.error("sync {}: {}", run.id(), cause);
-            enabled.forEach(table -> run.record(new SyncRun.Result(table, false, 0, 0, 0, 0, 0, cause,
-                    run.startedAt(), OffsetDateTime.now(ZoneOffset.UTC))));
+            failEveryTable(run, "cannot reach the database at " + redact(settings.dbUrl()) + ": " + rootMessage(e)
+                    + "; check incident.db.url (INCIDENT_DB_URL), incident.db.user and incident.db.password");
             return List.of();
         }
+        DestinationLock lock;
+        try {
+            lock = DestinationLock.tryAcquire(dataSource, dialect);
+        } catch (SQLException e) {
+            failEveryTable(run, "cannot take the sync lock of the database at " + redact(settings.dbUrl()) + ": "
+                    + rootMessage(e) + "; check that incident.db.user may create tables there");
+            return List.of();
+        }
+        if (lock == null) {
+            failEveryTable(run, "another sync is writing to this destination (" + redact(settings.dbUrl())
+                    + "); this run changed nothing; it will run at the next schedule, or run sync again when that one ends");
+            return List.of();
+        }
+        exchange.setProperty(LOCK, lock);
+        // finishRun gives the lock back; when the run fails before it, the exchange's end does
+        exchange.getExchangeExtension().addOnCompletion(new SynchronizationAdapter() {
+            @Override
+            public void onDone(Exchange done) {
+                lock.release();
+            }
+        });
+        api.resetReachability();
         LOG.info("sync {} started: {} table(s) from {}", run.id(), enabled.size(), settings.apiUrl());
         return enabled;
     }
@@ -81,6 +113,13 @@ public final class IncidentSync {
     /** The application is stopping: the tables being synced end now, keeping their previous rows. */
     public void stop() {
         api.stop();
+    }
+
+    /** Ends a run before any table began: each fails with this cause, and the log says it once. */
+    private static void failEveryTable(SyncRun run, String cause) {
+        LOG.error("sync {}: {}", run.id(), cause);
+        run.tables().forEach(table -> run.record(new SyncRun.Result(table, false, 0, 0, 0, 0, 0, cause,
+                run.startedAt(), OffsetDateTime.now(ZoneOffset.UTC))));
     }
 
     /** The run most recently started, for the command line's summary and exit code. */
@@ -437,8 +476,12 @@ public final class IncidentSync {
         }
     }
 
-    /** Logs the summary; the body becomes the run. */
+    /** Gives the destination back to other syncs and logs the summary; the body becomes the run. */
     public SyncRun finishRun(Exchange exchange) {
+        DestinationLock lock = exchange.getProperty(LOCK, DestinationLock.class);
+        if (lock != null) {
+            lock.release();
+        }
         SyncRun run = exchange.getProperty("run", SyncRun.class);
         LOG.info("sync {} {}:\n{}", run.id(), run.ok() ? "succeeded" : "FAILED", run.summary());
         return run;

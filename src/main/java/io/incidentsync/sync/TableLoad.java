@@ -2,6 +2,8 @@ package io.incidentsync.sync;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -37,7 +39,7 @@ import java.util.stream.Collectors;
  */
 public final class TableLoad implements ApiClient.Meter {
 
-    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(TableLoad.class);
+    private static final Logger LOG = LoggerFactory.getLogger(TableLoad.class);
 
     public static final String EXTRACTED_AT = "_sdc_extracted_at";
     /** The latest complete listing of a child kind, for incidents to embed: {@code _sdc_children_updates}. */
@@ -509,10 +511,10 @@ public final class TableLoad implements ApiClient.Meter {
     }
 
     /**
-     * The staging table becomes the live table: H2 renames the tables while other connections are paused (its DDL cannot join a
-     * transaction, and one transaction copying a large table needs memory in proportion to it);
-     * PostgreSQL replaces the rows in one transaction, keeping the table's grants and dependent views.
-     * Returns the rows now live.
+     * The staging table becomes the live table. PostgreSQL replaces the rows in one transaction, keeping
+     * the table's grants and dependent views. So does H2 when anything refers to the live table; otherwise
+     * it renames the tables while other connections are paused (its DDL cannot join a transaction, and one
+     * transaction copying a large table needs memory in proportion to it). Returns the rows now live.
      */
     long swap() throws SQLException {
         if (spooling) {
@@ -522,19 +524,35 @@ public final class TableLoad implements ApiClient.Meter {
         awaitWriter();
         rows = count(stage);
         Map<String, String> live = dialect.columns(connection, table);
+        String old = "_sdc_old_" + table;
         if (live.isEmpty()) {
             // no previous table for a reader to see: the staging table simply takes the name
             ddl("ALTER TABLE " + dialect.quote(stage) + " RENAME TO " + dialect.quote(table));
-        } else if (dialect.swapsByRename()) {
+        } else if (dialect.mayRename(connection, table)
+                && dropLeftover(old, "this sync copies the new rows into " + table + " instead")) {
             synchronized (DDL) {
-                dialect.renameSwap(connection, stage, table, "_sdc_old_" + table);
+                dialect.renameSwap(connection, stage, table, old);
                 connection.commit();
             }
+            // the new rows are live: a replaced table that stays behind is no reason to fail the table
+            dropLeftover(old, "the next sync drops it");
         } else {
             copyInto(live);
         }
         keepChildren();
         return rows;
+    }
+
+    /** Drops a table a rename swap left; false, with a warning saying what happens instead, when it cannot. */
+    private boolean dropLeftover(String old, String instead) {
+        try {
+            ddl("DROP TABLE IF EXISTS " + dialect.quote(old));
+            return true;
+        } catch (SQLException e) {
+            LOG.warn("{}: cannot drop {} ({}); {}", table, old,
+                    e.getMessage().lines().findFirst().orElse("").replaceFirst(";? SQL statement:$", ""), instead);
+            return false;
+        }
     }
 
     private void copyInto(Map<String, String> live) throws SQLException {
