@@ -67,9 +67,10 @@ public class IncidentSyncConfiguration implements CamelConfiguration {
     static HikariDataSource dataSource(Settings settings) {
         HikariConfig config = new HikariConfig();
         String url = settings.dbUrl();
-        if (url.startsWith("jdbc:h2:") && !url.toUpperCase(java.util.Locale.ROOT).contains("DB_CLOSE_ON_EXIT")) {
-            // H2 would close the file from its own shutdown hook while the sync in flight still ends its
-            // tables; the pool closes it instead, after the routes (above)
+        String upper = url.toUpperCase(java.util.Locale.ROOT);
+        // H2 would close the file from its own shutdown hook while the sync in flight still ends its
+        // tables; the pool closes it instead, after the routes (above). H2 refuses this with AUTO_SERVER.
+        if (upper.startsWith("JDBC:H2:") && !upper.contains("DB_CLOSE_ON_EXIT") && !upper.contains("AUTO_SERVER=TRUE")) {
             url += ";DB_CLOSE_ON_EXIT=FALSE";
         }
         config.setJdbcUrl(url);

@@ -18,7 +18,6 @@ import java.util.TreeSet;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeFalse;
 
 /** Errors a retry cannot fix: one line each, naming the table, the cause and the fix, and no retry spent on them. */
 class ErrorLinesTest {
@@ -152,21 +151,6 @@ class ErrorLinesTest {
                 h.lastErr.lines().filter(l -> !l.isBlank()).toList());
         assertFalse(printed.lines().anyMatch(l -> l.startsWith("\tat ")), "no stack trace:\n" + printed);
         assertEquals(0, h.simulator.totalRequests(), "no table asked the API for anything");
-    }
-
-    @Test
-    void anH2UrlInAReadOnlyDirectoryGivesOneLineNamingTheDirectoryAndNoStackTrace() throws Exception {
-        Path readOnly = Files.createDirectory(h.dir.resolve("read-only"));
-        readOnly.toFile().setWritable(false, false);
-        assumeFalse(Files.isWritable(readOnly), "this user (root?) may write to any directory");
-        String url = "jdbc:h2:file:" + readOnly.resolve("db");
-
-        String printed = syncPrinting(url);
-
-        assertEquals(List.of("every table: cannot use the H2 database at " + url + ": the directory " + readOnly
-                + " is not writable by this process; make it writable, or point incident.db.url (INCIDENT_DB_URL) at a directory this process can write"),
-                h.lastErr.lines().filter(l -> !l.isBlank()).toList());
-        assertFalse(printed.lines().anyMatch(l -> l.startsWith("\tat ")), "no stack trace:\n" + printed);
     }
 
     /**

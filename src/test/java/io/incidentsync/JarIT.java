@@ -9,6 +9,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.ResultSet;
@@ -80,6 +81,36 @@ class JarIT {
     }
 
     @Test
+    void syncIntoAnH2FileInAReadOnlyDirectoryExitsOneWithOneLineAndNoStackTrace() throws Exception {
+        // a directory only root could write to; the jar runs without privileges (as nobody under root)
+        Path base = Files.createTempDirectory(Path.of("/tmp"), "incident-sync-read-only");
+        Path readOnly = base.resolve("read-only");
+        try {
+            Files.setPosixFilePermissions(base, PosixFilePermissions.fromString("rwxr-xr-x"));
+            Path jar = Files.copy(JarProcess.jar(), base.resolve("incident-io-sync.jar"));
+            Files.setPosixFilePermissions(jar, PosixFilePermissions.fromString("rw-r--r--"));
+            Files.createDirectory(readOnly);
+            Files.setPosixFilePermissions(readOnly, PosixFilePermissions.fromString("r-xr-xr-x"));
+            String url = "jdbc:h2:file:" + readOnly.resolve("db");
+            Map<String, String> env = Map.of("INCIDENT_API_KEY", "a-key", "INCIDENT_DB_URL", url);
+            try (JarProcess sync = JarProcess.startUnprivileged(base, jar, env, "sync")) {
+                assertEquals(1, sync.waitFor(60), sync.output());
+                String line = "every table: cannot use the H2 database at " + url + ": the directory " + readOnly
+                        + " is not writable by this process; make it writable, or point incident.db.url (INCIDENT_DB_URL) "
+                        + "at a directory this process can write";
+                assertTrue(sync.output().lines().anyMatch(line::equals), sync.output());
+                assertFalse(sync.output().lines().anyMatch(l -> l.startsWith("\tat ")), "no stack trace:\n" + sync.output());
+                assertFalse(Files.exists(readOnly.resolve("db.mv.db")));
+            }
+        } finally {
+            Files.setPosixFilePermissions(readOnly, PosixFilePermissions.fromString("rwxr-xr-x"));
+            try (var files = Files.walk(base)) {
+                files.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+            }
+        }
+    }
+
+    @Test
     void sigtermInTheMiddleOfASyncLeavesThePreviousTablesAsTheyWere() throws Exception {
         try (SyncHarness h = SyncHarness.start(1000)) {
             Map<String, String> env = new HashMap<>();
@@ -104,7 +135,8 @@ class JarIT {
                     Thread.sleep(50);
                 }
                 long stopped = System.nanoTime();
-                run.process.destroy();
+                // SIGTERM alone: Process.destroy() also closes the pipes, and what the process logs after it would be lost
+                run.process.toHandle().destroy();
                 int code = run.waitFor(90);
                 double seconds = (System.nanoTime() - stopped) / 1e9;
                 assertTrue(code == 0 || code == 143, "exit " + code + "\n" + run.output());

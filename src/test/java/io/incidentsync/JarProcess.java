@@ -51,6 +51,24 @@ final class JarProcess implements AutoCloseable {
     }
 
     /**
+     * Starts {@code java -jar jar args} as a user without privileges: as {@code nobody} (through runuser)
+     * when the tests run as root, who may write anywhere, else as the tests' own user. The jar and dir must
+     * be readable by that user.
+     */
+    static JarProcess startUnprivileged(Path dir, Path jar, Map<String, String> env, String... args) throws IOException {
+        List<String> command = new ArrayList<>();
+        if ("root".equals(System.getProperty("user.name"))) {
+            command.addAll(List.of("runuser", "-u", "nobody", "--"));
+        }
+        command.addAll(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-jar", jar.toString()));
+        command.addAll(List.of(args));
+        ProcessBuilder builder = new ProcessBuilder(command).directory(dir.toFile()).redirectErrorStream(true);
+        builder.environment().keySet().removeIf(k -> k.startsWith("INCIDENT_"));
+        builder.environment().putAll(env);
+        return new JarProcess(builder.start());
+    }
+
+    /**
      * Starts the command line ({@code Cli args}) as its own process from the tests' classpath, for tests that
      * need a second process but not the packaged jar.
      */
