@@ -52,7 +52,7 @@ class HostileListingTest {
         assertEquals(1, sync.run(), sync.out);
         List<String> lines = sync.errLines();
         assertEquals(1, lines.size(), sync.err);
-        assertTrue(lines.get(0).startsWith("users: ") && lines.get(0).contains("404"), lines.get(0));
+        assertTrue(lines.get(0).startsWith("users: GET /v2/users?page_size=250&after=c1 answered 404"), lines.get(0));
         assertEquals(1000, sync.count("SELECT COUNT(*) FROM users"), "yesterday's rows are kept");
     }
 
@@ -61,8 +61,10 @@ class HostileListingTest {
         syncThousandUsers();
         sync.settings.put("incident.api.url", api.baseUrl() + "/typo/");
 
+        sync.settings.put("incident.streams", "users,severities,incident_types");
         assertEquals(1, sync.run(), sync.out);
-        assertTrue(sync.err.contains("404") && sync.err.contains("incident.api.url"), sync.err);
+        assertEquals(1, sync.errLines().size(), "one cause, one line: " + sync.err);
+        assertTrue(sync.err.startsWith("every table: ") && sync.err.contains("404") && sync.err.contains("incident.api.url"), sync.err);
         assertEquals(1000, sync.count("SELECT COUNT(*) FROM users"));
     }
 

@@ -432,8 +432,13 @@ public final class ApiClient {
                         + "at https://app.incident.io/settings/api-keys, or leave this table out with incident.streams (INCIDENT_STREAMS)");
             }
             case 404:
+                if (!what.contains("after=")) {
+                    // the same words for every listing, so that a wrong URL, which fails them all, gives one line
+                    return new SyncException("the API answered 404 Not Found to the first request of the listing; "
+                            + "check that incident.api.url (INCIDENT_API_URL, now " + baseUrl + ") is the API's root", true);
+                }
                 return new SyncException(what + " answered 404 Not Found, so the listing cannot be completed; "
-                        + "check that incident.api.url (INCIDENT_API_URL, now " + baseUrl + ") is the API's root", true);
+                        + "the table keeps its previous rows", true);
             case 422:
                 return new SyncException("the API rejected " + what + " (422 "
                         + json.path("type").asText("validation_error") + "): "
