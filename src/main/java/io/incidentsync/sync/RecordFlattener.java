@@ -27,9 +27,12 @@ public final class RecordFlattener {
     static final int MAX_DEPTH = 4;
 
     private final Set<String> jsonColumns;
+    /** Columns the product fills itself (incidents.updates): a field that would take one is hashed instead. */
+    private final Set<String> reserved;
 
-    public RecordFlattener(Set<String> jsonColumns) {
+    public RecordFlattener(Set<String> jsonColumns, Set<String> reserved) {
         this.jsonColumns = jsonColumns;
+        this.reserved = reserved;
     }
 
     /** Receives each column of a record with its value, in the record's field order. */
@@ -76,6 +79,9 @@ public final class RecordFlattener {
                 fieldPath.addAll(path);
                 fieldPath.add(name);
                 String column = columnName(fieldPath);
+                if (reserved.contains(column)) {
+                    column = hashedName(column, fieldPath);
+                }
                 f = new Field(fieldPath, column, jsonColumns.contains(column));
                 if (fields.size() < MAX_FIELDS) {
                     fields.put(name, f);
@@ -128,7 +134,11 @@ public final class RecordFlattener {
         if (plain && joined.length() <= MAX_NAME) {
             return joined;
         }
-        String name = plain ? joined : sanitised(joined);
+        return hashedName(plain ? joined : sanitised(joined), path);
+    }
+
+    /** A name cut to fit, then {@code ___} and the path's hash: never a plain name, nor another path's. */
+    private static String hashedName(String name, List<String> path) {
         int room = MAX_NAME - HASH_SEPARATOR.length() - HASH_DIGITS;
         return name.substring(0, Math.min(name.length(), room)) + HASH_SEPARATOR + hash(path);
     }

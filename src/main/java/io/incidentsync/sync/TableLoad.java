@@ -133,7 +133,9 @@ public final class TableLoad implements ApiClient.Meter {
             positions.put(name, positions.size());
             types.add(type);
         });
-        this.flattener = new RecordFlattener(json);
+        Set<String> reserved = new HashSet<>(childColumns.keySet());
+        reserved.add(EXTRACTED_AT);
+        this.flattener = new RecordFlattener(json, reserved);
         // one commit per page, not per row
         connection.setAutoCommit(false);
         ddl("DROP TABLE IF EXISTS " + dialect.quote(stage));

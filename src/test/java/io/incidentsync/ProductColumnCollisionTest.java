@@ -1,0 +1,60 @@
+package io.incidentsync;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import java.sql.ResultSet;
+import java.sql.ResultSetMetaData;
+import java.sql.Statement;
+import java.util.HashMap;
+import java.util.Map;
+
+import static io.incidentsync.HostileApi.Reply;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * The columns the product builds itself ({@code incidents.updates} and {@code incidents.actions}) never
+ * share a name with a field the API may add: such a field gets a column of its own, hashed like any
+ * other name that would collide.
+ */
+class ProductColumnCollisionTest {
+
+    HostileApi api;
+    HostileApi.Sync sync;
+
+    @BeforeEach
+    void start() throws Exception {
+        api = HostileApi.start();
+        sync = new HostileApi.Sync(api, "incidents");
+    }
+
+    @AfterEach
+    void stop() throws Exception {
+        api.close();
+        sync.close();
+    }
+
+    @Test
+    void anIncidentFieldNamedUpdatesOrActionsKeepsItsValueBesideTheProductsArrays() throws Exception {
+        api.on("/v2/incidents", request -> Reply.json(HostileApi.page("incidents", java.util.List.of(
+                "{\"id\":\"I1\",\"name\":\"One\",\"updates\":\"api-updates\",\"actions\":7}"), null)));
+
+        assertEquals(0, sync.run(), sync.err);
+        Map<String, Object> row = new HashMap<>();
+        try (var c = sync.connect(); Statement s = c.createStatement(); ResultSet rs = s.executeQuery("SELECT * FROM incidents")) {
+            assertTrue(rs.next());
+            ResultSetMetaData meta = rs.getMetaData();
+            for (int i = 1; i <= meta.getColumnCount(); i++) {
+                row.put(meta.getColumnLabel(i).toLowerCase(java.util.Locale.ROOT), rs.getString(i));
+            }
+        }
+        assertEquals("[]", row.get("updates"), "the product's array of the incident's updates: " + row);
+        assertEquals("[]", row.get("actions"), row.toString());
+        assertEquals(1, row.entrySet().stream().filter(e -> e.getKey().startsWith("updates___")
+                && "api-updates".equals(e.getValue())).count(), "the API's own field, in a column of its own: " + row);
+        assertEquals(1, row.entrySet().stream().filter(e -> e.getKey().startsWith("actions___")
+                && "7".equals(e.getValue())).count(), row.toString());
+    }
+}
