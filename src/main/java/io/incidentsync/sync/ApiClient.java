@@ -142,7 +142,7 @@ public final class ApiClient {
     public Page get(String path, List<Map.Entry<String, String>> query, String arrayKey, Meter meter)
             throws InterruptedException {
         URI uri = URI.create(baseUrl + path + queryString(query));
-        String what = "GET " + path + queryString(withoutFilters(query));
+        String what = describe(path, query);
         String lastProblem = "";
         boolean connectFailed = false;
         for (int attempt = 1; ; attempt++) {
@@ -462,6 +462,11 @@ public final class ApiClient {
             return "'" + named.group(1) + "'";
         }
         return message.isEmpty() ? "that the endpoint requires" : "named by the API (\"" + message + "\")";
+    }
+
+    /** A request as the messages name it: method, path, and the query without its filters. */
+    static String describe(String path, List<Map.Entry<String, String>> query) {
+        return "GET " + path + queryString(withoutFilters(query));
     }
 
     /**

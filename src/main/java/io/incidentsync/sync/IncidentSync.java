@@ -244,17 +244,12 @@ public final class IncidentSync {
                 throw e;
             }
             LOG.info("{}: {} answered 404: its parent vanished since it was listed; skipped", load.table(),
-                    partitionOf(query));
+                    ApiClient.describe(path, query));
             return Page.empty(arrayKey);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new SyncException("interrupted while fetching " + path);
         }
-    }
-
-    private static String partitionOf(List<Map.Entry<String, String>> query) {
-        return query.stream().filter(e -> !e.getKey().contains("[") && !e.getKey().equals("page_size"))
-                .map(e -> e.getKey() + "=" + e.getValue()).collect(java.util.stream.Collectors.joining("&"));
     }
 
     /** The next page, on its way. */
