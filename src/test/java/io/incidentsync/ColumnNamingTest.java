@@ -4,6 +4,7 @@ import io.incidentsync.HostileApi.Reply;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -30,7 +31,8 @@ class ColumnNamingTest {
     static final String LONG_AAN = "p".repeat(70) + "aan";
     static final String LONG_AC0 = "p".repeat(70) + "ac0";
 
-    HostileApi api;
+    @RegisterExtension
+    final HostileApi api = HostileApi.forEachTest();
     HostileApi.Sync sync;
 
     /** Where the sync writes; the PostgreSQL variant points it to a fresh schema. */
@@ -39,7 +41,6 @@ class ColumnNamingTest {
 
     @BeforeEach
     void start() throws Exception {
-        api = HostileApi.start();
         sync = new HostileApi.Sync(api, "users");
         destination(sync);
     }
@@ -47,7 +48,6 @@ class ColumnNamingTest {
     @AfterEach
     void stop() throws Exception {
         sync.close();
-        api.close();
     }
 
     /** Every hostile field of one user, by JSON key (nested {@code a.b} written as its key path), with a value naming it. */

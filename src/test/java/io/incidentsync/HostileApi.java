@@ -2,9 +2,12 @@ package io.incidentsync;
 
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
+import org.junit.jupiter.api.extension.AfterEachCallback;
+import org.junit.jupiter.api.extension.ExtensionContext;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.io.OutputStream;
 import java.io.PrintStream;
 import java.net.InetSocketAddress;
@@ -28,7 +31,7 @@ import java.util.function.Function;
  * a body that trickles or never ends, a redirect to another host). Each path answers what its handler
  * says; a path without one answers 404. It records every request, Authorization header included.
  */
-final class HostileApi implements AutoCloseable {
+final class HostileApi implements AutoCloseable, AfterEachCallback {
 
     /** What one request looked like. */
     record Request(String path, Map<String, List<String>> query, String authorization) {
@@ -101,6 +104,23 @@ final class HostileApi implements AutoCloseable {
         }));
         server.start();
         return api;
+    }
+
+    /**
+     * A started API for one test, closed after it: {@code @RegisterExtension final HostileApi api =
+     * HostileApi.forEachTest();}.
+     */
+    static HostileApi forEachTest() {
+        try {
+            return start();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    @Override
+    public void afterEach(ExtensionContext context) {
+        close();
     }
 
     String baseUrl() {

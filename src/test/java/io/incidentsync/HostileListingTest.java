@@ -3,6 +3,7 @@ package io.incidentsync;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.Timeout;
 
 import java.util.List;
@@ -19,18 +20,17 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 @Timeout(value = 90, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
 class HostileListingTest {
 
-    HostileApi api;
+    @RegisterExtension
+    final HostileApi api = HostileApi.forEachTest();
     HostileApi.Sync sync;
 
     @BeforeEach
     void start() throws Exception {
-        api = HostileApi.start();
         sync = new HostileApi.Sync(api, "users");
     }
 
     @AfterEach
     void stop() throws Exception {
-        api.close();
         sync.close();
     }
 

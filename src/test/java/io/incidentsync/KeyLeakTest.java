@@ -3,6 +3,7 @@ package io.incidentsync;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.sql.ResultSet;
 import java.sql.Statement;
@@ -15,14 +16,16 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /** The API key goes to the configured API host and nowhere else, and is never printed, whatever the API answers. */
 class KeyLeakTest {
 
-    HostileApi api;
-    HostileApi elsewhere;
+    @RegisterExtension
+    final HostileApi api = HostileApi.forEachTest();
+
+    @RegisterExtension
+    final HostileApi elsewhere = HostileApi.forEachTest();
+
     HostileApi.Sync sync;
 
     @BeforeEach
     void start() throws Exception {
-        api = HostileApi.start();
-        elsewhere = HostileApi.start();
         sync = new HostileApi.Sync(api, "users");
         sync.settings.put("incident.api.key", "secret-key-0123456789");
         api.on("/v2/users", request -> Reply.json(HostileApi.page("users", HostileApi.users(1, 5), null)));
@@ -32,8 +35,6 @@ class KeyLeakTest {
 
     @AfterEach
     void stop() throws Exception {
-        api.close();
-        elsewhere.close();
         sync.close();
     }
 

@@ -1,8 +1,7 @@
 package io.incidentsync;
 
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.util.List;
 import java.util.Random;
@@ -17,17 +16,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  */
 class PostgresDatabaseErrorLineTest {
 
-    HostileApi api;
-
-    @BeforeEach
-    void start() throws Exception {
-        api = HostileApi.start();
-    }
-
-    @AfterEach
-    void stop() {
-        api.close();
-    }
+    @RegisterExtension
+    final HostileApi api = HostileApi.forEachTest();
 
     @Test
     void aBatchTheDatabaseRejectsGivesOneShortLineWithoutTheRecordsValues() throws Exception {

@@ -3,6 +3,7 @@ package io.incidentsync;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.sql.ResultSet;
 import java.sql.ResultSetMetaData;
@@ -21,18 +22,17 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  */
 class ProductColumnCollisionTest {
 
-    HostileApi api;
+    @RegisterExtension
+    final HostileApi api = HostileApi.forEachTest();
     HostileApi.Sync sync;
 
     @BeforeEach
     void start() throws Exception {
-        api = HostileApi.start();
         sync = new HostileApi.Sync(api, "incidents");
     }
 
     @AfterEach
     void stop() throws Exception {
-        api.close();
         sync.close();
     }
 

@@ -1,8 +1,7 @@
 package io.incidentsync;
 
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -18,17 +17,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  */
 class RecordWithoutKeyTest {
 
-    HostileApi api;
-
-    @BeforeEach
-    void start() throws Exception {
-        api = HostileApi.start();
-    }
-
-    @AfterEach
-    void stop() {
-        api.close();
-    }
+    @RegisterExtension
+    final HostileApi api = HostileApi.forEachTest();
 
     /** A sync into the database under test; the PostgreSQL variant points it there. */
     HostileApi.Sync sync() throws Exception {

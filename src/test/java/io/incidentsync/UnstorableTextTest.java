@@ -2,9 +2,8 @@ package io.incidentsync;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -20,17 +19,8 @@ class UnstorableTextTest {
 
     static final ObjectMapper JSON = new ObjectMapper();
 
-    HostileApi api;
-
-    @BeforeEach
-    void start() throws Exception {
-        api = HostileApi.start();
-    }
-
-    @AfterEach
-    void stop() {
-        api.close();
-    }
+    @RegisterExtension
+    final HostileApi api = HostileApi.forEachTest();
 
     /** A sync of these tables into the database under test; the PostgreSQL variant points it there. */
     HostileApi.Sync sync(String streams) throws Exception {
