@@ -8,6 +8,13 @@ import io.incidentsync.sync.IncidentSync;
 import io.incidentsync.sync.Settings;
 import io.incidentsync.sync.SyncRun;
 import io.incidentsync.sync.WriterBenchmark;
+import org.apache.camel.CamelContext;
+import org.apache.camel.impl.DefaultCamelContext;
+import org.apache.camel.spi.RoutesLoader;
+import org.apache.camel.support.PluginHelper;
+import org.apache.camel.support.ResourceHelper;
+import javax.sql.DataSource;
+import java.util.Properties;
 
 import java.io.IOException;
 import java.io.PrintStream;
@@ -195,12 +202,14 @@ final class Bench {
             long totalRows = rows.values().stream().mapToLong(Long::longValue).sum();
             List<Floor.Chain> chains;
             WriterBenchmark.Result write;
-            try (Connection writer = db.connect(); Connection reader = db.connect()) {
+            Map<String, String> writerSettings = new HashMap<>(overrides);
+            writerSettings.put("incident.api.key", writerKey);
+            try (Connection writer = db.connect(); Connection reader = db.connect();
+                 CamelContext routes = writerRoutes(writerSettings)) {
                 chains = minimumRequests(rows, optionsPerField(writer, rows.get("custom_fields")));
-                Map<String, String> writerSettings = new HashMap<>(overrides);
-                writerSettings.put("incident.api.key", writerKey);
-                write = WriterBenchmark.measure(new Settings(writerSettings::get), writer, reader,
-                        options.writeSample());
+                write = WriterBenchmark.measure(routes.createProducerTemplate(),
+                        routes.getRegistry().lookupByNameAndType(IncidentSyncConfiguration.DATA_SOURCE, DataSource.class),
+                        writer, reader, options.writeSample());
             }
             long min = Floor.requests(chains);
             int partitions = partitions(chains, rows.get("custom_fields"));
@@ -347,5 +356,23 @@ final class Bench {
                 }
             }
         }
+    }
+
+    /**
+     * The routes the writer benchmark sends through, as the sync has them: the API route to read pages
+     * and the statement route to write them, with the beans the configuration binds.
+     */
+    private static CamelContext writerRoutes(Map<String, String> settings) throws Exception {
+        DefaultCamelContext camel = new DefaultCamelContext();
+        Properties properties = new Properties();
+        properties.putAll(Application.resolve(settings));
+        camel.getPropertiesComponent().setInitialProperties(properties);
+        new IncidentSyncConfiguration().configure(camel);
+        RoutesLoader loader = PluginHelper.getRoutesLoader(camel);
+        for (String file : List.of("errors", "api", "listings")) {
+            loader.loadRoutes(ResourceHelper.resolveMandatoryResource(camel, "classpath:routes/" + file + ".camel.yaml"));
+        }
+        camel.start();
+        return camel;
     }
 }

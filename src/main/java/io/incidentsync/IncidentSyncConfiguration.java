@@ -2,8 +2,13 @@ package io.incidentsync;
 
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
+import io.incidentsync.sync.Catalog;
+import io.incidentsync.sync.IncidentApi;
 import io.incidentsync.sync.IncidentSync;
+import io.incidentsync.sync.RateBudget;
 import io.incidentsync.sync.Settings;
+import io.incidentsync.sync.SqlParameters;
+import org.apache.camel.component.http.HttpComponent;
 import org.apache.camel.CamelConfiguration;
 import org.apache.camel.CamelContext;
 import org.apache.camel.RuntimeCamelException;
@@ -15,8 +20,10 @@ import javax.sql.DataSource;
 import java.util.concurrent.ExecutorService;
 
 /**
- * Binds the beans the routes use: {@code incidentSync} (the sync steps), {@code incidentSyncStreams}
- * (the pool that runs tables in parallel) and, unless the host application already has one,
+ * Binds the beans the routes use: {@code incidentSync} (the sync steps), {@code incidentApi} (the
+ * steps around the HTTP endpoint, and its client's deadline), {@code incidentRateBudget},
+ * {@code incidentSqlParameters} (how the JDBC endpoint binds a statement's values),
+ * {@code incidentSyncStreams} (the pool that runs tables in parallel) and, unless the host application already has one,
  * {@code incidentDataSource} built from {@code incident.db.*}. The standalone jar and an embedding
  * Camel application both add this class (see README "Embedding").
  */
@@ -45,14 +52,21 @@ public class IncidentSyncConfiguration implements CamelConfiguration {
                 throw RuntimeCamelException.wrapRuntimeCamelException(e);
             }
         }
-        IncidentSync sync = new IncidentSync(settings, dataSource, fromSettings);
+        Catalog catalog = Catalog.load();
+        IncidentApi api = new IncidentApi(settings, catalog);
+        api.setWatchdog(context.getExecutorServiceManager().newSingleThreadScheduledExecutor(this, "incident-http-deadline"));
+        context.getRegistry().bind("incidentApi", api);
+        context.getRegistry().bind("incidentRateBudget", RateBudget.of(settings));
+        context.getRegistry().bind("incidentSqlParameters", new SqlParameters());
+        configureHttp(context, settings);
+        IncidentSync sync = new IncidentSync(settings, dataSource, fromSettings, catalog, api);
         context.getRegistry().bind("incidentSync", sync);
         // before Camel waits for the sync in flight: its requests are abandoned so it ends at once
         context.getManagementStrategy().addEventNotifier(new EventNotifierSupport() {
             @Override
             public void notify(CamelEvent event) {
                 if (event instanceof CamelEvent.CamelContextStoppingEvent) {
-                    sync.stop();
+                    api.stop();
                 }
             }
         });
@@ -62,6 +76,41 @@ public class IncidentSyncConfiguration implements CamelConfiguration {
         if (Boolean.parseBoolean(settings.get("incident.cluster.enabled"))) {
             ClusteredScheduler.configure(context, settings, dataSource);
         }
+    }
+
+    /**
+     * The HTTP components' timeouts come from incident.http.connect-timeout-seconds and
+     * incident.http.read-timeout-seconds, unless camel.component.http(s).* sets them. The read timeout
+     * is also the deadline of a whole answer, which the sync enforces itself (IncidentApi).
+     */
+    private static void configureHttp(CamelContext context, Settings settings) {
+        for (String name : new String[] {"http", "https"}) {
+            HttpComponent http = context.getComponent(name, HttpComponent.class);
+            if (http == null) {
+                continue;
+            }
+            if (!configured(context, name, "connect-timeout", "connectTimeout")) {
+                http.setConnectTimeout(settings.connectTimeoutSeconds() * 1000L);
+            }
+            if (!configured(context, name, "connection-request-timeout", "connectionRequestTimeout")) {
+                http.setConnectionRequestTimeout(settings.connectTimeoutSeconds() * 1000L);
+            }
+            if (!configured(context, name, "response-timeout", "responseTimeout")) {
+                http.setResponseTimeout(settings.readTimeoutSeconds() * 1000L);
+            }
+            if (!configured(context, name, "so-timeout", "soTimeout")) {
+                http.setSoTimeout(settings.readTimeoutSeconds() * 1000L);
+            }
+        }
+    }
+
+    private static boolean configured(CamelContext context, String component, String... keys) {
+        for (String key : keys) {
+            if (context.getPropertiesComponent().resolveProperty("camel.component." + component + "." + key).isPresent()) {
+                return true;
+            }
+        }
+        return false;
     }
 
     static HikariDataSource dataSource(Settings settings) {

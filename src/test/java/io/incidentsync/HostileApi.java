@@ -34,7 +34,7 @@ import java.util.function.Function;
 final class HostileApi implements AutoCloseable, AfterEachCallback {
 
     /** What one request looked like. */
-    record Request(String path, Map<String, List<String>> query, String authorization) {
+    record Request(String path, Map<String, List<String>> query, String authorization, String acceptEncoding) {
         String param(String name) {
             List<String> values = query.get(name);
             return values == null || values.isEmpty() ? null : values.get(0);
@@ -190,7 +190,8 @@ final class HostileApi implements AutoCloseable, AfterEachCallback {
                 }
             }
             Request request = new Request(path, Collections.unmodifiableMap(query),
-                    exchange.getRequestHeaders().getFirst("Authorization"));
+                    exchange.getRequestHeaders().getFirst("Authorization"),
+                    exchange.getRequestHeaders().getFirst("Accept-Encoding"));
             requests.add(request);
             Function<Request, Reply> handler = handlers.get(path);
             Reply reply = handler == null

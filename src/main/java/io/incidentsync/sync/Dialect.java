@@ -84,8 +84,11 @@ public abstract class Dialect {
     public void writeThrough(Connection connection) throws SQLException {
     }
 
-    /** Puts {@code stage} in the place of {@code live} by renaming, with no reader seeing neither. */
-    public void renameSwap(Connection connection, String stage, String live, String old) throws SQLException {
+    /**
+     * The statement text that puts {@code stage} in the place of {@code live} by renaming, with no reader
+     * seeing neither; the connection is only read (whether the user may pause other connections).
+     */
+    public String renameSwap(Connection connection, String stage, String live, String old) throws SQLException {
         throw new UnsupportedOperationException();
     }
 
@@ -99,8 +102,25 @@ public abstract class Dialect {
     /** Gives back the lock {@link #tryLockDestination} took; the connection stays open. */
     public abstract void unlockDestination(Connection connection) throws SQLException;
 
-    /** Insert-or-replace by primary key, so a record repeated across pages is stored once. */
-    public abstract String upsert(String table, List<String> columns, List<ColumnType> types, List<String> key);
+    /**
+     * Insert-or-replace of {@code rows} rows by primary key, so a record repeated across pages is stored
+     * once; the rows' keys must differ within one statement.
+     */
+    public abstract String upsert(String table, List<String> columns, List<ColumnType> types, List<String> key, int rows);
+
+    /** {@code rows} value lists of the columns' markers: {@code (?, ?), (?, ?)}. */
+    protected String valueLists(List<ColumnType> types, int rows) {
+        StringBuilder one = new StringBuilder("(");
+        for (int i = 0; i < types.size(); i++) {
+            one.append(i == 0 ? "" : ", ").append(marker(types.get(i)));
+        }
+        one.append(')');
+        StringBuilder all = new StringBuilder(one.length() * rows + rows * 2);
+        for (int r = 0; r < rows; r++) {
+            all.append(r == 0 ? "" : ", ").append(one);
+        }
+        return all.toString();
+    }
 
     protected String list(List<String> names) {
         return names.stream().map(this::quote).collect(Collectors.joining(", "));
@@ -198,29 +218,18 @@ public abstract class Dialect {
          * renames still run, back to back. The replaced table is left under the name {@code old}.
          */
         @Override
-        public void renameSwap(Connection connection, String stage, String live, String old) throws SQLException {
-            try (Statement s = connection.createStatement()) {
-                boolean exclusive = false;
-                try {
-                    s.execute("SET EXCLUSIVE 1");
-                    exclusive = true;
-                } catch (SQLException notAdmin) {
-                    // a user without admin rights: the window between the renames stays open
-                }
-                try {
-                    s.execute("ALTER TABLE " + quote(live) + " RENAME TO " + quote(old));
-                    try {
-                        s.execute("ALTER TABLE " + quote(stage) + " RENAME TO " + quote(live));
-                    } catch (SQLException e) {
-                        // never leave the name empty: the previous table goes back
-                        s.execute("ALTER TABLE " + quote(old) + " RENAME TO " + quote(live));
-                        throw e;
-                    }
-                } finally {
-                    if (exclusive) {
-                        s.execute("SET EXCLUSIVE 0");
-                    }
-                }
+        public String renameSwap(Connection connection, String stage, String live, String old) throws SQLException {
+            String renames = "ALTER TABLE " + quote(live) + " RENAME TO " + quote(old) + "; ALTER TABLE "
+                    + quote(stage) + " RENAME TO " + quote(live);
+            return isAdmin(connection) ? "SET EXCLUSIVE 1; " + renames + "; SET EXCLUSIVE 0" : renames;
+        }
+
+        private static boolean isAdmin(Connection connection) {
+            try (Statement s = connection.createStatement();
+                 ResultSet rs = s.executeQuery("SELECT IS_ADMIN FROM INFORMATION_SCHEMA.USERS WHERE USER_NAME = CURRENT_USER")) {
+                return rs.next() && rs.getBoolean(1);
+            } catch (SQLException e) {
+                return false;
             }
         }
 
@@ -265,9 +274,9 @@ public abstract class Dialect {
         }
 
         @Override
-        public String upsert(String table, List<String> columns, List<ColumnType> types, List<String> key) {
-            return "MERGE INTO " + quote(table) + " (" + list(columns) + ") KEY (" + list(key) + ") VALUES ("
-                    + columns.stream().map(c -> "?").collect(Collectors.joining(", ")) + ")";
+        public String upsert(String table, List<String> columns, List<ColumnType> types, List<String> key, int rows) {
+            return "MERGE INTO " + quote(table) + " (" + list(columns) + ") KEY (" + list(key) + ") VALUES "
+                    + valueLists(types, rows);
         }
     }
 
@@ -338,13 +347,10 @@ public abstract class Dialect {
         }
 
         @Override
-        public String upsert(String table, List<String> columns, List<ColumnType> types, List<String> key) {
+        public String upsert(String table, List<String> columns, List<ColumnType> types, List<String> key, int rows) {
             StringBuilder sql = new StringBuilder("INSERT INTO ").append(quote(table)).append(" (").append(list(columns))
-                    .append(") VALUES (");
-            for (int i = 0; i < columns.size(); i++) {
-                sql.append(i == 0 ? "" : ", ").append(marker(types.get(i)));
-            }
-            sql.append(") ON CONFLICT (").append(list(key)).append(") DO ");
+                    .append(") VALUES ").append(valueLists(types, rows));
+            sql.append(" ON CONFLICT (").append(list(key)).append(") DO ");
             List<String> rest = columns.stream().filter(c -> !key.contains(c)).collect(Collectors.toList());
             if (rest.isEmpty()) {
                 return sql.append("NOTHING").toString();

@@ -9,12 +9,9 @@ import org.slf4j.LoggerFactory;
 import javax.sql.DataSource;
 import java.sql.BatchUpdateException;
 import java.sql.Connection;
-import java.sql.PreparedStatement;
 import java.sql.SQLException;
-import java.sql.Statement;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
-import java.util.AbstractMap;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashSet;
@@ -22,16 +19,15 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
+import java.util.Iterator;
 import java.util.concurrent.atomic.AtomicReference;
 
 /**
- * The steps the routes call, in the order they call them: start a run, begin a table, fetch a page,
- * add each record, end the page, finish (or fail) the table, finish the run. Routes keep the flow;
- * this class keeps the state of each table's load on the exchange.
+ * The steps the routes call, in the order they call them: start a run, begin a table, accept a page
+ * (fetched by the routes of api.camel.yaml), add each record, end the page, end the listing, swap,
+ * finish (or fail) the table, finish the run. Routes keep the flow and send every request and every
+ * write; this class keeps the state of each table's load on the exchange and builds the statements the
+ * routes send to the JDBC endpoint.
  */
 public final class IncidentSync {
 
@@ -45,20 +41,16 @@ public final class IncidentSync {
     private final boolean dataSourceFromSettings;
     private volatile Dialect dialect;
     private final Catalog catalog;
-    private final ApiClient api;
+    private final IncidentApi api;
     private final AtomicReference<SyncRun> lastRun = new AtomicReference<>();
-    private final ExecutorService prefetcher = Executors.newCachedThreadPool(runnable -> {
-        Thread thread = new Thread(runnable, "incident-sync-prefetch");
-        thread.setDaemon(true);
-        return thread;
-    });
 
-    public IncidentSync(Settings settings, DataSource dataSource, boolean dataSourceFromSettings) {
+    public IncidentSync(Settings settings, DataSource dataSource, boolean dataSourceFromSettings, Catalog catalog,
+                        IncidentApi api) {
         this.settings = settings;
         this.dataSource = dataSource;
         this.dataSourceFromSettings = dataSourceFromSettings;
-        this.catalog = Catalog.load();
-        this.api = new ApiClient(settings, RateBudget.of(settings));
+        this.catalog = catalog;
+        this.api = api;
     }
 
     /**
@@ -127,7 +119,11 @@ public final class IncidentSync {
         return lastRun.get();
     }
 
-    public void beginTable(Exchange exchange, String table, String path, String primaryKey) throws SQLException {
+    /**
+     * Begins a table's load; the body becomes the statements that prepare its staging table, for the
+     * route to send to the JDBC endpoint.
+     */
+    public List<Sql> beginTable(Exchange exchange, String table, String path, String primaryKey) throws SQLException {
         SyncRun run = exchange.getProperty("run", SyncRun.class);
         exchange.setProperty("table", table);
         exchange.setProperty("startedAt", OffsetDateTime.now(ZoneOffset.UTC));
@@ -136,29 +132,19 @@ public final class IncidentSync {
         if (table.equals("incidents")) {
             Streams.INCIDENT_CHILDREN.values().forEach(column -> childColumns.put(column, column));
         }
-        Connection connection;
+        TableLoad load;
         try {
-            connection = dataSource.getConnection();
+            load = new TableLoad(table, path, Arrays.asList(primaryKey.split("\\s*,\\s*")),
+                    catalog.listing(path).columns(), childColumns,
+                    () -> Streams.INCIDENT_CHILDREN.keySet().stream().allMatch(run::isDone),
+                    dialect, dataSource, run.startedAt(),
+                    Streams.INCIDENT_CHILDREN.containsKey(table) ? Streams.INCIDENT_CHILDREN.get(table) : null);
         } catch (SQLException e) {
             throw new SyncException("cannot reach the database at " + redact(settings.dbUrl()) + ": "
                     + rootMessage(e) + "; check incident.db.url (INCIDENT_DB_URL), incident.db.user and incident.db.password");
         }
-        try {
-            TableLoad load = new TableLoad(table, path, Arrays.asList(primaryKey.split("\\s*,\\s*")),
-                    catalog.listing(path).columns(), childColumns,
-                    () -> Streams.INCIDENT_CHILDREN.keySet().stream().allMatch(run::isDone),
-                    dialect, connection, run.startedAt(),
-                    Streams.INCIDENT_CHILDREN.containsKey(table) ? Streams.INCIDENT_CHILDREN.get(table) : null);
-            exchange.setProperty("load", load);
-            exchange.setProperty("arrayKey", catalog.listing(path).arrayKey());
-        } catch (SQLException | RuntimeException e) {
-            try {
-                connection.close();
-            } catch (SQLException ignored) {
-                // the pool replaces it
-            }
-            throw e;
-        }
+        exchange.setProperty("load", load);
+        return load.setup();
     }
 
     /** Resets the cursor before a listing (or one partition of it) is walked. */
@@ -169,28 +155,14 @@ public final class IncidentSync {
     }
 
     /**
-     * Fetches the next page of the current listing; the body becomes its records. While the routes
-     * write a page, the next one is already being fetched, so a table costs about the larger of its
-     * round trips and its writes rather than their sum.
+     * Takes the page the API route fetched (the body): the listing goes on while the page carries a new
+     * cursor. A cursor seen before in this listing fails the table: the listing would never end.
      */
-    public Page fetchPage(Exchange exchange) throws InterruptedException {
-        TableLoad load = exchange.getProperty("load", TableLoad.class);
+    public Page acceptPage(Exchange exchange) {
+        Page page = exchange.getMessage().getBody(Page.class);
         String path = exchange.getProperty("path", String.class);
-        String arrayKey = exchange.getProperty("arrayKey", String.class);
         boolean paged = !exchange.getProperty("pageSize", "", String.class).isEmpty();
         String sent = exchange.getProperty("after", String.class);
-        List<Map.Entry<String, String>> query = request(exchange, sent);
-        Prefetch ahead = exchange.getProperty("prefetch", Prefetch.class);
-        exchange.removeProperty("prefetch");
-        Page page;
-        if (ahead != null && ahead.query.equals(query)) {
-            page = ahead.await();
-        } else {
-            if (ahead != null) {
-                ahead.discard();
-            }
-            page = get(load, path, query, arrayKey, mayVanish(exchange, sent));
-        }
         boolean more = paged && page.after() != null && !(page.size() == 0 && page.after().equals(sent));
         if (more && !exchange.getProperty("cursors", Set.class).add(page.after())) {
             page.close();
@@ -201,116 +173,35 @@ public final class IncidentSync {
         exchange.setProperty("more", more);
         exchange.setProperty("after", page.after());
         exchange.setProperty("page", page);
-        if (more) {
-            List<Map.Entry<String, String>> next = request(exchange, page.after());
-            exchange.setProperty("prefetch", new Prefetch(next,
-                    CompletableFuture.supplyAsync(() -> get(load, path, next, arrayKey, false), prefetcher)));
-        }
         return page;
-    }
-
-    private List<Map.Entry<String, String>> request(Exchange exchange, String after) {
-        List<Map.Entry<String, String>> query = new ArrayList<>();
-        addQuery(query, exchange.getProperty("query", "", String.class));
-        addQuery(query, exchange.getProperty("partition", "", String.class));
-        String pageSize = exchange.getProperty("pageSize", "", String.class);
-        if (!pageSize.isEmpty()) {
-            query.add(new AbstractMap.SimpleEntry<>("page_size", pageSize));
-        }
-        if (after != null) {
-            query.add(new AbstractMap.SimpleEntry<>("after", after));
-        }
-        return query;
-    }
-
-    /**
-     * Whether a 404 may be skipped here: only on the first page of one parent's listing, whose parent
-     * can vanish between the two calls. Anywhere else a 404 would leave the listing incomplete.
-     */
-    private static boolean mayVanish(Exchange exchange, String after) {
-        return after == null && exchange.getProperty("parentPartition", false, Boolean.class);
     }
 
     private static String abbreviate(String text) {
         return text.length() > 40 ? text.substring(0, 40) + "..." : text;
     }
 
-    private Page get(TableLoad load, String path, List<Map.Entry<String, String>> query, String arrayKey,
-                     boolean mayVanish) {
-        try {
-            return api.get(path, query, arrayKey, load);
-        } catch (SyncException e) {
-            if (!e.notFound() || !mayVanish) {
-                throw e;
-            }
-            LOG.info("{}: {} answered 404: its parent vanished since it was listed; skipped", load.table(),
-                    ApiClient.describe(path, query));
-            return Page.empty(arrayKey);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new SyncException("interrupted while fetching " + path);
-        }
-    }
-
-    /** The next page, on its way. */
-    private static final class Prefetch {
-        final List<Map.Entry<String, String>> query;
-        final CompletableFuture<Page> future;
-
-        Prefetch(List<Map.Entry<String, String>> query, CompletableFuture<Page> future) {
-            this.query = query;
-            this.future = future;
-        }
-
-        Page await() throws InterruptedException {
-            try {
-                return future.get();
-            } catch (ExecutionException e) {
-                if (e.getCause() instanceof RuntimeException) {
-                    throw (RuntimeException) e.getCause();
-                }
-                throw new SyncException(String.valueOf(e.getCause()));
-            }
-        }
-
-        /** Not needed after all: its body, whenever it arrives, is thrown away. */
-        void discard() {
-            future.whenComplete((page, error) -> {
-                if (page != null) {
-                    page.close();
-                }
-            });
-        }
-    }
-
-    private static void addQuery(List<Map.Entry<String, String>> query, String text) {
-        for (String pair : text.split("&")) {
-            if (pair.isBlank()) {
-                continue;
-            }
-            int eq = pair.indexOf('=');
-            query.add(new AbstractMap.SimpleEntry<>(pair.substring(0, eq).trim(), pair.substring(eq + 1).trim()));
-        }
-    }
-
-    public void addRecord(Exchange exchange) throws SQLException {
+    public void addRecord(Exchange exchange) {
         exchange.getProperty("load", TableLoad.class).add(exchange.getMessage().getBody(ObjectNode.class));
     }
 
-    public void endPage(Exchange exchange) throws SQLException {
+    /** The rows waiting, as statements, when they fill a statement before their page ends. */
+    public Iterator<Sql> flushBatch(Exchange exchange) {
+        return exchange.getProperty("load", TableLoad.class).writes();
+    }
+
+    /** Ends a page; the body becomes the statements that write it. */
+    public Iterator<Sql> endPage(Exchange exchange) {
         Page page = exchange.getProperty("page", Page.class);
         if (page != null) {
             page.close();
         }
-        exchange.getProperty("load", TableLoad.class).endPage();
+        return exchange.getProperty("load", TableLoad.class).endPage();
     }
 
-    /** The ids of a parent listing, e.g. every custom field for its options. */
-    public List<String> parentIds(Exchange exchange, String parentPath) throws InterruptedException {
-        TableLoad load = exchange.getProperty("load", TableLoad.class);
-        Catalog.Listing parent = catalog.listing(parentPath);
+    /** The ids of a parent listing (the body, fetched by the API route), e.g. every custom field for its options. */
+    public List<String> parentIds(Exchange exchange) {
         List<String> ids = new ArrayList<>();
-        try (Page page = api.get(parentPath, List.of(), parent.arrayKey(), load)) {
+        try (Page page = exchange.getMessage().getBody(Page.class)) {
             for (ObjectNode record : page) {
                 ids.add(record.path("id").asText());
             }
@@ -318,47 +209,85 @@ public final class IncidentSync {
         return ids;
     }
 
-    public void finishTable(Exchange exchange) throws SQLException, InterruptedException {
+    /**
+     * The listing is complete; the body becomes the statements that write what is left. Incidents first
+     * wait for the child listings their arrays are built from.
+     */
+    public Iterator<Sql> endListing(Exchange exchange) throws InterruptedException {
         TableLoad load = exchange.getProperty("load", TableLoad.class);
         SyncRun run = exchange.getProperty("run", SyncRun.class);
-        try {
-            if (load.table().equals("incidents")) {
-                for (Map.Entry<String, String> child : Streams.INCIDENT_CHILDREN.entrySet()) {
-                    Boolean ok = run.await(child.getKey());
-                    if (Boolean.FALSE.equals(ok)) {
-                        LOG.warn("incidents: {} failed in this run; incidents.{} keeps the last complete listing of it",
-                                child.getKey(), child.getValue());
-                    }
+        if (load.table().equals("incidents")) {
+            for (Map.Entry<String, String> child : Streams.INCIDENT_CHILDREN.entrySet()) {
+                Boolean ok = run.await(child.getKey());
+                if (Boolean.FALSE.equals(ok)) {
+                    LOG.warn("incidents: {} failed in this run; incidents.{} keeps the last complete listing of it",
+                            child.getKey(), child.getValue());
                 }
             }
-            long rows = load.swap();
-            LOG.info("{}: finished: {} rows, {} pages, {} requests, {} retries, {} s", load.table(), rows,
-                    load.pages(), load.requests(), load.retries(), String.format("%.1f", load.seconds()));
-            record(run, exchange, load, true, null);
-        } finally {
-            load.close();
         }
+        return load.endListing();
     }
 
-    /** Called by the error handler: the live table stays as it was, and the run goes on with the other tables. */
-    public void failTable(Exchange exchange) {
+    /** The body becomes the statements that make the complete staging table the live one. */
+    public List<Sql> swapTable(Exchange exchange) throws SQLException {
+        return exchange.getProperty("load", TableLoad.class).swap();
+    }
+
+    /** The table is live: logs it and records it; the body becomes the statements that record it in {@code _sync_runs}. */
+    public List<Sql> finishTable(Exchange exchange) {
+        TableLoad load = exchange.getProperty("load", TableLoad.class);
+        SyncRun run = exchange.getProperty("run", SyncRun.class);
+        load.close();
+        LOG.info("{}: finished: {} rows, {} pages, {} requests, {} retries, {} s", load.table(), load.rows(),
+                load.pages(), load.requests(), load.retries(), String.format("%.1f", load.seconds()));
+        return record(run, exchange, load, true, null);
+    }
+
+    /**
+     * Called by the error handler: the live table stays as it was, and the run goes on with the other
+     * tables. The body becomes the statements that drop the staging tables and record the failure.
+     */
+    public List<Sql> failTable(Exchange exchange) {
         Throwable cause = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Throwable.class);
+        // whatever the failed step left in the headers (a request's) goes no further
+        exchange.getMessage().removeHeaders("*");
         String table = exchange.getProperty("table", String.class);
         SyncRun run = exchange.getProperty("run", SyncRun.class);
         TableLoad load = exchange.getProperty("load", TableLoad.class);
+        Page page = exchange.getProperty("page", Page.class);
+        if (page != null) {
+            page.close();
+        }
         String message = describe(cause);
         LOG.error("{}: FAILED: {}", table, message);
-        Prefetch ahead = exchange.getProperty("prefetch", Prefetch.class);
-        if (ahead != null) {
-            ahead.discard();
-        }
+        List<Sql> out = new ArrayList<>();
         if (load != null) {
-            load.abort();
+            out.addAll(load.abort());
             load.close();
+            releaseExclusiveMode();
         }
         if (run != null && table != null) {
-            record(run, exchange, load, false, message);
+            out.addAll(record(run, exchange, load, false, message));
         }
+        return out;
+    }
+
+    /**
+     * H2's exclusive mode belongs to a session: should a swap fail between entering and leaving it, the
+     * pool's idle connections are closed, which ends it, rather than pausing every other connection.
+     */
+    private void releaseExclusiveMode() {
+        if (dialect instanceof Dialect.H2 && dataSource instanceof com.zaxxer.hikari.HikariDataSource hikari
+                && hikari.getHikariPoolMXBean() != null) {
+            hikari.getHikariPoolMXBean().softEvictConnections();
+        }
+    }
+
+    /** A statement allowed to fail has failed: its warning, with the database's reason. */
+    public void tolerate(Exchange exchange) {
+        Throwable cause = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Throwable.class);
+        String warning = exchange.getProperty("sqlTolerated", String.class);
+        LOG.warn("{} ({})", warning, cause instanceof SQLException e ? reason(e) : String.valueOf(cause));
     }
 
     /**
@@ -420,55 +349,40 @@ public final class IncidentSync {
         return line.substring(0, head) + "..." + line.substring(tail);
     }
 
-    private void record(SyncRun run, Exchange exchange, TableLoad load, boolean ok, String error) {
+    private List<Sql> record(SyncRun run, Exchange exchange, TableLoad load, boolean ok, String error) {
         OffsetDateTime started = exchange.getProperty("startedAt", OffsetDateTime.class);
         SyncRun.Result result = new SyncRun.Result(exchange.getProperty("table", String.class), ok,
                 load == null ? 0 : load.rows(), load == null ? 0 : load.pages(), load == null ? 0 : load.requests(),
                 load == null ? 0 : load.retries(), load == null ? 0 : load.seconds(), error,
                 started, OffsetDateTime.now(ZoneOffset.UTC));
-        try {
-            writeHistory(run, result);
-        } catch (SQLException e) {
-            LOG.warn("{}: could not record the run in {}: {}", result.table(), RUNS, e.getMessage());
-        }
+        List<Sql> history = dialect == null ? List.of() : history(run, result);
         run.record(result);
+        return history;
     }
 
-    private void writeHistory(SyncRun run, SyncRun.Result r) throws SQLException {
-        try (Connection c = dataSource.getConnection()) {
-            c.setAutoCommit(true);
-            try (Statement s = c.createStatement()) {
-                s.execute("CREATE TABLE IF NOT EXISTS " + dialect.quote(RUNS) + " ("
-                        + dialect.quote("run_id") + " " + dialect.type(ColumnType.TEXT, true) + " NOT NULL, "
-                        + dialect.quote("table_name") + " " + dialect.type(ColumnType.TEXT, true) + " NOT NULL, "
-                        + dialect.quote("started_at") + " " + dialect.type(ColumnType.TIMESTAMP, false) + ", "
-                        + dialect.quote("finished_at") + " " + dialect.type(ColumnType.TIMESTAMP, false) + ", "
-                        + dialect.quote("status") + " " + dialect.type(ColumnType.TEXT, true) + ", "
-                        + dialect.quote("row_count") + " BIGINT, "
-                        + dialect.quote("page_count") + " BIGINT, "
-                        + dialect.quote("request_count") + " BIGINT, "
-                        + dialect.quote("retry_count") + " BIGINT, "
-                        + dialect.quote("error") + " " + dialect.type(ColumnType.TEXT, false) + ", "
-                        + "PRIMARY KEY (" + dialect.quote("run_id") + ", " + dialect.quote("table_name") + "))");
-            }
-            try (PreparedStatement ps = c.prepareStatement("INSERT INTO " + dialect.quote(RUNS) + " ("
-                    + String.join(", ", dialect.quote("run_id"), dialect.quote("table_name"), dialect.quote("started_at"),
-                    dialect.quote("finished_at"), dialect.quote("status"), dialect.quote("row_count"),
-                    dialect.quote("page_count"), dialect.quote("request_count"), dialect.quote("retry_count"),
-                    dialect.quote("error")) + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
-                ps.setString(1, run.id());
-                ps.setString(2, r.table());
-                ps.setObject(3, r.started());
-                ps.setObject(4, r.finished());
-                ps.setString(5, r.ok() ? "ok" : "failed");
-                ps.setLong(6, r.rows());
-                ps.setLong(7, r.pages());
-                ps.setLong(8, r.requests());
-                ps.setLong(9, r.retries());
-                ps.setString(10, r.error());
-                ps.executeUpdate();
-            }
-        }
+    /** The statements that record a table's result in {@code _sync_runs}; their failure is only a warning. */
+    private List<Sql> history(SyncRun run, SyncRun.Result r) {
+        String warning = r.table() + ": could not record the run in " + RUNS;
+        Sql create = Sql.allowedToFail("CREATE TABLE IF NOT EXISTS " + dialect.quote(RUNS) + " ("
+                + dialect.quote("run_id") + " " + dialect.type(ColumnType.TEXT, true) + " NOT NULL, "
+                + dialect.quote("table_name") + " " + dialect.type(ColumnType.TEXT, true) + " NOT NULL, "
+                + dialect.quote("started_at") + " " + dialect.type(ColumnType.TIMESTAMP, false) + ", "
+                + dialect.quote("finished_at") + " " + dialect.type(ColumnType.TIMESTAMP, false) + ", "
+                + dialect.quote("status") + " " + dialect.type(ColumnType.TEXT, true) + ", "
+                + dialect.quote("row_count") + " BIGINT, "
+                + dialect.quote("page_count") + " BIGINT, "
+                + dialect.quote("request_count") + " BIGINT, "
+                + dialect.quote("retry_count") + " BIGINT, "
+                + dialect.quote("error") + " " + dialect.type(ColumnType.TEXT, false) + ", "
+                + "PRIMARY KEY (" + dialect.quote("run_id") + ", " + dialect.quote("table_name") + "))", warning);
+        List<Object> values = new ArrayList<>(Arrays.asList(run.id(), r.table(), r.started(), r.finished(),
+                r.ok() ? "ok" : "failed", r.rows(), r.pages(), r.requests(), r.retries(), r.error()));
+        Sql insert = Sql.allowedToFail("INSERT INTO " + dialect.quote(RUNS) + " ("
+                + String.join(", ", dialect.quote("run_id"), dialect.quote("table_name"), dialect.quote("started_at"),
+                dialect.quote("finished_at"), dialect.quote("status"), dialect.quote("row_count"),
+                dialect.quote("page_count"), dialect.quote("request_count"), dialect.quote("retry_count"),
+                dialect.quote("error")) + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", values, warning);
+        return List.of(create, insert);
     }
 
     /** Gives the destination back to other syncs and logs the summary; the body becomes the run. */

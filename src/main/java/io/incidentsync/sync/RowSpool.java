@@ -9,11 +9,9 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.sql.SQLException;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
-import java.sql.SQLException;
 
 /**
  * Rows that must wait, on disk rather than in memory: each row is the column values a record was
@@ -96,19 +94,27 @@ final class RowSpool implements Closeable {
         return false;
     }
 
-    /** Reads every row back, in the order written; the spool cannot be written after this. */
-    void replay(Sink consumer) throws IOException, SQLException {
-        out.close();
-        out = null;
-        try (DataInputStream in = new DataInputStream(new BufferedInputStream(Files.newInputStream(file), 1 << 16))) {
-            for (long r = 0; r < rows; r++) {
-                Object[] row = new Object[in.readInt()];
-                for (int i = 0; i < row.length; i++) {
-                    row[i] = read(in);
-                }
-                consumer.accept(row);
+    private DataInputStream in;
+    private long read;
+
+    /** The next row, in the order written, or null after the last; the spool cannot be written after the first call. */
+    Object[] next() throws IOException {
+        if (in == null) {
+            if (out != null) {
+                out.close();
+                out = null;
             }
+            in = new DataInputStream(new BufferedInputStream(Files.newInputStream(file), 1 << 16));
         }
+        if (read >= rows) {
+            return null;
+        }
+        Object[] row = new Object[in.readInt()];
+        for (int i = 0; i < row.length; i++) {
+            row[i] = read(in);
+        }
+        read++;
+        return row;
     }
 
     private Object read(DataInputStream in) throws IOException {
@@ -151,15 +157,14 @@ final class RowSpool implements Closeable {
             if (out != null) {
                 out.close();
             }
+            if (in != null) {
+                in.close();
+            }
             Files.deleteIfExists(file);
         } catch (IOException e) {
             // a temporary file left behind is harmless
         }
         out = null;
-    }
-
-    /** Where replayed rows go. */
-    interface Sink {
-        void accept(Object[] row) throws SQLException;
+        in = null;
     }
 }

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import javax.sql.DataSource;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.sql.Connection;
@@ -12,32 +13,33 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
-import java.sql.Types;
 import java.time.OffsetDateTime;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
+import java.util.Deque;
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.NoSuchElementException;
 import java.util.Set;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 import java.util.function.BooleanSupplier;
 import java.util.stream.Collectors;
 
 /**
- * Loads one table atomically. Records go, a page per batch, into a staging table
- * ({@code _sdc_stage_<table>}) upserted by primary key; when the listing is complete, one transaction
- * replaces the live table's rows with the staging rows, so readers see the previous complete table
- * until the commit and the new complete table after it. A failure anywhere drops the staging table
- * and leaves the live table exactly as it was.
+ * Loads one table atomically, as statements for the routes to send to the JDBC endpoint. Records go, a
+ * page per statement, into a staging table ({@code _sdc_stage_<table>}) upserted by primary key; when
+ * the listing is complete, the swap replaces the live table's rows with the staging rows in one
+ * transaction, so readers see the previous complete table until the commit and the new complete table
+ * after it. A failure anywhere drops the staging table and leaves the live table exactly as it was.
+ * This class only reads the database (the live table's columns, the staging table's count, child
+ * arrays); every statement that writes is returned, never executed here.
  */
-public final class TableLoad implements ApiClient.Meter {
+public final class TableLoad implements IncidentApi.ApiMeter {
 
     private static final Logger LOG = LoggerFactory.getLogger(TableLoad.class);
 
@@ -46,8 +48,13 @@ public final class TableLoad implements ApiClient.Meter {
     static String childrenTable(String kind) {
         return "_sdc_children_" + kind;
     }
-    /** Rows buffered before a batch is sent even within one page, for unpaged listings of any size. */
-    private static final int MAX_BATCH = 500;
+    /** Rows buffered before a statement is sent even within one page, for unpaged listings of any size. */
+    static final int MAX_BATCH = 500;
+    /**
+     * Bound values in one statement at most: PostgreSQL takes 65,535; a page of 250 incidents of 100
+     * columns is 25,000, so a page is one statement, and only an unusually wide one is split.
+     */
+    static final int MAX_PARAMETERS = 30_000;
 
     private final String table;
     /** The endpoint listed, to say where a record came from. */
@@ -55,7 +62,7 @@ public final class TableLoad implements ApiClient.Meter {
     private final String stage;
     private final List<String> key;
     private final Dialect dialect;
-    private final Connection connection;
+    private final DataSource dataSource;
     private final OffsetDateTime extractedAt;
     private final String childKind;
     private final Map<String, ColumnType> columns = new LinkedHashMap<>();
@@ -70,20 +77,19 @@ public final class TableLoad implements ApiClient.Meter {
      * written without their child arrays and rewritten later.
      */
     private boolean spooling;
+    /** The spool is being written to the staging table, a batch at a time. */
+    private boolean draining;
     private RowSpool spool;
     private final Map<String, Boolean> childTables = new HashMap<>();
-    private PreparedStatement childUpsert;
     private final RecordFlattener flattener;
     private final List<Object[]> batch = new ArrayList<>();
+    /** Statements that change the staging table's shape, sent before the next rows. */
+    private final Deque<Sql> ddl = new ArrayDeque<>();
     /** Each column's place in a converted row, and its type by place. */
     private final Map<String, Integer> positions = new HashMap<>();
     private final List<ColumnType> types = new ArrayList<>();
     private final List<String[]> childBatch = new ArrayList<>();
-    private PreparedStatement upsert;
-    private ExecutorService writer;
-    private Future<Void> pending;
     private boolean created;
-    private static final Object DDL = new Object();
     private final long startedNanos = System.nanoTime();
 
     private long pages;
@@ -94,7 +100,7 @@ public final class TableLoad implements ApiClient.Meter {
     private long rows;
 
     TableLoad(String table, String path, List<String> key, List<Catalog.Column> catalog, Map<String, String> childColumns,
-              BooleanSupplier childrenReady, Dialect dialect, Connection connection, OffsetDateTime extractedAt,
+              BooleanSupplier childrenReady, Dialect dialect, DataSource dataSource, OffsetDateTime extractedAt,
               String childKind)
             throws SQLException {
         this.table = table;
@@ -104,9 +110,9 @@ public final class TableLoad implements ApiClient.Meter {
         this.extractedAt = extractedAt;
         this.childKind = childKind;
         this.dialect = dialect;
-        this.connection = connection;
+        this.dataSource = dataSource;
         // a column widened to text by an earlier sync stays text, so its values keep one form
-        Map<String, String> live = dialect.columns(connection, table);
+        Map<String, String> live = liveColumns(table);
         live.forEach((name, type) -> {
             if (dialect.isText(type)) {
                 liveText.add(name);
@@ -136,16 +142,20 @@ public final class TableLoad implements ApiClient.Meter {
         Set<String> reserved = new HashSet<>(childColumns.keySet());
         reserved.add(EXTRACTED_AT);
         this.flattener = new RecordFlattener(json, reserved);
-        // one commit per page, not per row
-        connection.setAutoCommit(false);
-        ddl("DROP TABLE IF EXISTS " + dialect.quote(stage));
+        ddl.add(Sql.of("DROP TABLE IF EXISTS " + dialect.quote(stage)));
         if (childKind != null) {
-            ddl("DROP TABLE IF EXISTS " + dialect.quote(childStage()));
-            ddl("CREATE TABLE " + dialect.quote(childStage()) + " ("
+            ddl.add(Sql.of("DROP TABLE IF EXISTS " + dialect.quote(childStage())));
+            ddl.add(Sql.of("CREATE TABLE " + dialect.quote(childStage()) + " ("
                     + dialect.quote("incident_id") + " " + dialect.type(ColumnType.TEXT, true) + " NOT NULL, "
                     + dialect.quote("id") + " " + dialect.type(ColumnType.TEXT, true) + " NOT NULL, "
                     + dialect.quote("record") + " " + dialect.type(ColumnType.TEXT, false) + ", "
-                    + "PRIMARY KEY (" + dialect.quote("incident_id") + ", " + dialect.quote("id") + "))");
+                    + "PRIMARY KEY (" + dialect.quote("incident_id") + ", " + dialect.quote("id") + "))"));
+        }
+    }
+
+    private Map<String, String> liveColumns(String name) throws SQLException {
+        try (Connection c = dataSource.getConnection()) {
+            return dialect.columns(c, name);
         }
     }
 
@@ -170,8 +180,15 @@ public final class TableLoad implements ApiClient.Meter {
                 + key.stream().map(dialect::quote).collect(Collectors.joining(", ")) + "))";
     }
 
+    /** The statements that prepare the load (dropping what an earlier failed run left), before any row. */
+    public List<Sql> setup() {
+        List<Sql> out = new ArrayList<>(ddl);
+        ddl.clear();
+        return out;
+    }
+
     /** Adds one record to the current batch; a field never seen before gets a new column. */
-    public void add(ObjectNode record) throws SQLException {
+    public void add(ObjectNode record) {
         pageRecords++;
         requireKey(record);
         Object[] row = convert(record);
@@ -190,9 +207,11 @@ public final class TableLoad implements ApiClient.Meter {
             return;
         }
         batch.add(row);
-        if (batch.size() >= MAX_BATCH) {
-            flush();
-        }
+    }
+
+    /** True when the rows waiting make a statement of their own, even before the page ends. */
+    public boolean isBatchFull() {
+        return batch.size() >= MAX_BATCH || childBatch.size() >= MAX_BATCH;
     }
 
     /**
@@ -214,57 +233,35 @@ public final class TableLoad implements ApiClient.Meter {
      * The record's column values, converted to their JDBC values and placed by column position
      * (positions never change: columns are only ever added at the end).
      */
-    private Object[] convert(ObjectNode record) throws SQLException {
-        RowBuilder row = new RowBuilder(record);
+    private Object[] convert(ObjectNode record) {
+        RowBuilder row = new RowBuilder();
         flattener.walk(record, row);
         return row.finish();
     }
 
     /** Places each column of one record as the flattener hands it over, adding columns never seen before. */
     private final class RowBuilder implements RecordFlattener.Sink {
-        private final ObjectNode record;
         private Object[] values = new Object[positions.size()];
-        private SQLException failed;
-
-        RowBuilder(ObjectNode record) {
-            this.record = record;
-        }
 
         @Override
         public void accept(String column, JsonNode value) {
             Integer position = positions.get(column);
             if (position == null) {
-                if (value.isNull() || failed != null) {
+                if (value.isNull()) {
                     return;
                 }
-                try {
-                    position = addColumn(column, ColumnType.ofValue(value));
-                } catch (SQLException e) {
-                    failed = e;
-                    return;
-                }
+                position = addColumn(column, ColumnType.ofValue(value));
                 values = Arrays.copyOf(values, positions.size());
             }
             try {
                 values[position] = types.get(position).convert(value);
             } catch (ColumnType.DoesNotFit notThisType) {
-                if (failed != null) {
-                    return;
-                }
-                try {
-                    widen(column, position);
-                } catch (SQLException e) {
-                    failed = e;
-                    return;
-                }
+                widen(column, position);
                 values[position] = ColumnType.TEXT.convert(value);
             }
         }
 
-        Object[] finish() throws SQLException {
-            if (failed != null) {
-                throw failed;
-            }
+        Object[] finish() {
             values[positions.get(EXTRACTED_AT)] = extractedAt;
             return values;
         }
@@ -277,61 +274,120 @@ public final class TableLoad implements ApiClient.Meter {
 
     /**
      * A value its column's type cannot hold exactly: the column becomes text, which holds every value
-     * without loss. Rows converted before keep their values, as text from the next batch on.
+     * without loss. Rows converted before keep their values, as text from the next statement on.
      */
-    private void widen(String column, int position) throws SQLException {
+    private void widen(String column, int position) {
         LOG.info("{}: column {} holds a value that is not {}; it becomes text", table, column, types.get(position));
         types.set(position, ColumnType.TEXT);
         columns.put(column, ColumnType.TEXT);
         if (created) {
-            ddl(dialect.widenToText(stage, column));
-            closeUpsert();
+            ddl.add(Sql.of(dialect.widenToText(stage, column)));
         }
     }
 
     /** A field never seen before: its column, typed by its first value, goes at the end. */
-    private int addColumn(String column, ColumnType type) throws SQLException {
+    private int addColumn(String column, ColumnType type) {
         type = keptType(column, type);
         int position = positions.size();
         columns.put(column, type);
         positions.put(column, position);
         types.add(type);
         if (created) {
-            ddl("ALTER TABLE " + dialect.quote(stage) + " ADD COLUMN " + dialect.quote(column) + " "
-                    + dialect.type(type, false));
-            closeUpsert();
+            ddl.add(Sql.of("ALTER TABLE " + dialect.quote(stage) + " ADD COLUMN " + dialect.quote(column) + " "
+                    + dialect.type(type, false)));
         }
         return position;
     }
 
-    /** Ends a page: its records go to the database in one batch. */
-    public void endPage() throws SQLException {
+    /** Ends a page: its records go to the database in one statement (see {@link #writes()}). */
+    public Iterator<Sql> endPage() {
         pages++;
         pageRecords = 0;
         if (spooling && childrenReady.getAsBoolean()) {
-            drainSpool();
+            startDraining();
         }
-        flush();
+        return writes();
     }
 
-    /** Writes the records that waited, now that their child arrays can be built. */
-    private void drainSpool() throws SQLException {
-        spooling = false;
-        if (spool == null) {
-            return;
+    /** The listing is complete: what is left, the spooled rows included, goes to the staging table. */
+    public Iterator<Sql> endListing() {
+        if (spooling) {
+            startDraining();
         }
-        try {
-            spool.replay(row -> {
-                batch.add(row);
-                if (batch.size() >= MAX_BATCH) {
-                    flush();
+        return writes();
+    }
+
+    private void startDraining() {
+        spooling = false;
+        draining = spool != null;
+    }
+
+    /**
+     * The statements that write what waits, in order: the staging table's creation (with the first
+     * rows, so the fields the spec leaves untyped get their types from those rows' values), any new or
+     * widened column, then the rows, a statement per page (or per {@link #MAX_BATCH} rows). Spooled rows
+     * are read back a batch at a time as the route asks for the next statement, so they never all sit in
+     * memory.
+     */
+    public Iterator<Sql> writes() {
+        return new Iterator<>() {
+            private final Deque<Sql> ready = new ArrayDeque<>();
+
+            @Override
+            public boolean hasNext() {
+                try {
+                    fill();
+                } catch (SQLException e) {
+                    throw new SyncSqlException(e);
                 }
-            });
+                return !ready.isEmpty();
+            }
+
+            @Override
+            public Sql next() {
+                if (!hasNext()) {
+                    throw new NoSuchElementException();
+                }
+                return ready.poll();
+            }
+
+            private void fill() throws SQLException {
+                while (ready.isEmpty()) {
+                    if (!created) {
+                        ready.add(Sql.of(createTable(stage, true)));
+                        created = true;
+                        ddl.clear();
+                    } else if (!ddl.isEmpty()) {
+                        ready.addAll(ddl);
+                        ddl.clear();
+                    } else if (!batch.isEmpty() || !childBatch.isEmpty()) {
+                        ready.addAll(rowStatements());
+                    } else if (draining && !readSpool()) {
+                        return;
+                    } else if (!draining) {
+                        return;
+                    }
+                }
+            }
+        };
+    }
+
+    /** Moves up to a batch of spooled rows into the batch; false once the spool is empty. */
+    private boolean readSpool() throws SQLException {
+        try {
+            Object[] row;
+            while (batch.size() < MAX_BATCH && (row = spool.next()) != null) {
+                batch.add(row);
+            }
         } catch (IOException e) {
             throw new UncheckedIOException(e);
-        } finally {
-            deleteSpool();
         }
+        if (batch.isEmpty()) {
+            draining = false;
+            deleteSpool();
+            return false;
+        }
+        return true;
     }
 
     private void deleteSpool() {
@@ -353,7 +409,8 @@ public final class TableLoad implements ApiClient.Meter {
                 + dialect.quote(children) + " WHERE " + dialect.quote("incident_id") + " IN ("
                 + String.join(", ", Collections.nCopies(incidents.size(), "?")) + ") ORDER BY "
                 + dialect.quote("incident_id") + ", " + dialect.quote("id");
-        try (PreparedStatement ps = connection.prepareStatement(sql)) {
+        try (Connection connection = dataSource.getConnection();
+             PreparedStatement ps = connection.prepareStatement(sql)) {
             for (int i = 0; i < incidents.size(); i++) {
                 ps.setString(i + 1, incidents.get(i));
             }
@@ -370,333 +427,208 @@ public final class TableLoad implements ApiClient.Meter {
     }
 
     /**
-     * Sends the current batch. Its values are converted here, on the route's thread; the database work
-     * (the child arrays, the batch statements, the commit) runs on this table's writer thread while the
-     * route goes on with the next records. One batch at most is in flight.
+     * The statements for the rows waiting: one multi-row upsert of the rows (two or more only when the
+     * rows hold more than {@link #MAX_PARAMETERS} values), and one of the child records. A record listed
+     * twice in them is written once, its last version. Each text value is bound as the database can
+     * store it ({@link Dialect#storable}): the incident ids too, so they match their children's stored ones.
      */
-    private void flush() throws SQLException {
-        awaitWriter();
-        createStage();
-        if (batch.isEmpty()) {
-            return;
-        }
-        List<String> names = new ArrayList<>(columns.keySet());
-        List<ColumnType> allTypes = new ArrayList<>(types);
-        int plain = names.size();
-        List<String> childNames = new ArrayList<>(childColumns.keySet());
-        for (String child : childNames) {
-            names.add(child);
-            allTypes.add(ColumnType.JSON);
-        }
-        List<Object[]> values = new ArrayList<>(batch.size());
-        List<String> ids = new ArrayList<>(batch.size());
-        Integer idPosition = positions.get("id");
-        for (Object[] row : batch) {
-            // a row converted before a later column appeared has no value for it
-            Object[] full = row.length == names.size() ? row : Arrays.copyOf(row, names.size());
-            for (int i = 0; i < plain; i++) {
-                // converted before its column was widened to text
-                if (full[i] != null && !(full[i] instanceof String) && allTypes.get(i) == ColumnType.TEXT) {
-                    full[i] = full[i].toString();
+    private List<Sql> rowStatements() throws SQLException {
+        List<Sql> out = new ArrayList<>();
+        if (!batch.isEmpty()) {
+            List<String> names = new ArrayList<>(columns.keySet());
+            List<ColumnType> allTypes = new ArrayList<>(types);
+            int plain = names.size();
+            List<String> childNames = new ArrayList<>(childColumns.keySet());
+            for (String child : childNames) {
+                names.add(child);
+                allTypes.add(ColumnType.JSON);
+            }
+            List<Object[]> values = new ArrayList<>(batch.size());
+            for (Object[] row : batch) {
+                // a row converted before a later column appeared has no value for it
+                Object[] full = row.length == names.size() ? row : Arrays.copyOf(row, names.size());
+                for (int i = 0; i < plain; i++) {
+                    Object v = full[i];
+                    // converted before its column was widened to text
+                    if (v != null && !(v instanceof String) && allTypes.get(i) == ColumnType.TEXT) {
+                        v = v.toString();
+                    }
+                    if (v instanceof String text) {
+                        v = dialect.storable(allTypes.get(i), text);
+                    }
+                    full[i] = v;
+                }
+                values.add(full);
+            }
+            batch.clear();
+            if (!childNames.isEmpty()) {
+                Integer idPosition = positions.get("id");
+                List<String> ids = new ArrayList<>(values.size());
+                for (Object[] row : values) {
+                    ids.add(idPosition == null || row[idPosition] == null ? null : row[idPosition].toString());
+                }
+                List<String> distinct = ids.stream().filter(v -> v != null).distinct().collect(Collectors.toList());
+                for (int c = 0; c < childNames.size(); c++) {
+                    Map<String, String> arrays = childArrays(childColumns.get(childNames.get(c)), distinct);
+                    for (int r = 0; r < values.size(); r++) {
+                        String array = ids.get(r) == null ? "[]" : arrays.getOrDefault(ids.get(r), "[]");
+                        values.get(r)[plain + c] = dialect.storable(ColumnType.JSON, array);
+                    }
                 }
             }
-            values.add(full);
-            ids.add(idPosition == null || row[idPosition] == null ? null : row[idPosition].toString());
+            out.addAll(upserts(stage, names, allTypes, key, values));
         }
-        batch.clear();
-        List<String[]> children = childBatch.isEmpty() ? List.of() : new ArrayList<>(childBatch);
-        childBatch.clear();
-        if (upsert == null) {
-            upsert = connection.prepareStatement(dialect.upsert(stage, names, allTypes, key));
-        }
-        if (!children.isEmpty() && childUpsert == null) {
+        if (!childBatch.isEmpty()) {
             List<String> cols = List.of("incident_id", "id", "record");
-            childUpsert = connection.prepareStatement(dialect.upsert(childStage(), cols,
-                    Collections.nCopies(cols.size(), ColumnType.TEXT), List.of("incident_id", "id")));
+            List<Object[]> values = new ArrayList<>(childBatch.size());
+            for (String[] child : childBatch) {
+                values.add(new Object[] {dialect.storable(ColumnType.TEXT, child[0]), dialect.storable(ColumnType.TEXT, child[1]),
+                        // the record's JSON text, which becomes part of an incidents JSON column
+                        dialect.storable(ColumnType.JSON, child[2])});
+            }
+            childBatch.clear();
+            out.addAll(upserts(childStage(), cols, Collections.nCopies(cols.size(), ColumnType.TEXT),
+                    List.of("incident_id", "id"), values));
         }
-        PreparedStatement rowsStatement = upsert;
-        PreparedStatement childStatement = childUpsert;
-        pending = writer().submit(() -> {
-            write(rowsStatement, values, allTypes, ids, plain, childNames, childStatement, children);
-            return null;
-        });
+        return out;
+    }
+
+    /** Multi-row upserts of {@code rows}, the last version of each key only, within the bound-value limit. */
+    private List<Sql> upserts(String into, List<String> names, List<ColumnType> allTypes, List<String> keyColumns,
+                              List<Object[]> rows) {
+        int[] keyAt = keyColumns.stream().mapToInt(names::indexOf).toArray();
+        Map<List<Object>, Object[]> last = new LinkedHashMap<>();
+        for (Object[] row : rows) {
+            List<Object> k = new ArrayList<>(keyAt.length);
+            for (int i : keyAt) {
+                k.add(row[i]);
+            }
+            last.remove(k);
+            last.put(k, row);
+        }
+        int perStatement = Math.max(1, MAX_PARAMETERS / names.size());
+        List<Sql> out = new ArrayList<>();
+        List<Object[]> unique = new ArrayList<>(last.values());
+        for (int from = 0; from < unique.size(); from += perStatement) {
+            List<Object[]> part = unique.subList(from, Math.min(unique.size(), from + perStatement));
+            List<Object> parameters = new ArrayList<>(part.size() * names.size());
+            for (Object[] row : part) {
+                parameters.addAll(Arrays.asList(row));
+            }
+            out.add(Sql.of(dialect.upsert(into, names, allTypes, keyColumns, part.size()), parameters));
+        }
+        return out;
     }
 
     /**
-     * The writer thread's part of a batch. Each text value is bound as the database can store it
-     * ({@link Dialect#storable}): the incident ids too, so they match their children's stored ones.
+     * The statements that make the staging table the live table, to be sent once the listing's rows are
+     * written. PostgreSQL replaces the rows in one transaction, keeping the table's grants and dependent
+     * views. So does H2 when anything refers to the live table; otherwise it renames the tables while
+     * other connections are paused (its DDL cannot join a transaction, and one transaction copying a
+     * large table needs memory in proportion to it).
      */
-    private void write(PreparedStatement rowsStatement, List<Object[]> values, List<ColumnType> types,
-                       List<String> ids, int plain, List<String> childNames, PreparedStatement childStatement,
-                       List<String[]> children)
-            throws SQLException {
-        if (!childNames.isEmpty()) {
-            ids.replaceAll(id -> id == null ? null : dialect.storable(ColumnType.TEXT, id));
-            List<String> distinct = ids.stream().filter(v -> v != null).distinct().collect(Collectors.toList());
-            for (int c = 0; c < childNames.size(); c++) {
-                Map<String, String> arrays = childArrays(childColumns.get(childNames.get(c)), distinct);
-                for (int r = 0; r < values.size(); r++) {
-                    values.get(r)[plain + c] = ids.get(r) == null ? "[]" : arrays.getOrDefault(ids.get(r), "[]");
-                }
-            }
-        }
-        for (Object[] row : values) {
-            for (int i = 0; i < row.length; i++) {
-                if (row[i] == null) {
-                    rowsStatement.setNull(i + 1, Types.NULL);
-                } else {
-                    rowsStatement.setObject(i + 1, row[i] instanceof String
-                            ? dialect.storable(types.get(i), (String) row[i]) : row[i]);
-                }
-            }
-            rowsStatement.addBatch();
-        }
-        rowsStatement.executeBatch();
-        if (!children.isEmpty()) {
-            for (String[] child : children) {
-                childStatement.setString(1, dialect.storable(ColumnType.TEXT, child[0]));
-                childStatement.setString(2, dialect.storable(ColumnType.TEXT, child[1]));
-                // the record's JSON text, which becomes part of an incidents JSON column
-                childStatement.setString(3, dialect.storable(ColumnType.JSON, child[2]));
-                childStatement.addBatch();
-            }
-            childStatement.executeBatch();
-        }
-        connection.commit();
-    }
-
-    private ExecutorService writer() {
-        if (writer == null) {
-            writer = Executors.newSingleThreadExecutor(runnable -> {
-                Thread thread = new Thread(runnable, "incident-sync-writer-" + table);
-                thread.setDaemon(true);
-                return thread;
-            });
-        }
-        return writer;
-    }
-
-    /**
-     * Waits for the batch in flight; its failure becomes this table's. Every use of the connection
-     * outside the writer thread comes after this, so the two threads never share it at once.
-     */
-    void awaitWriter() throws SQLException {
-        Future<Void> inFlight = pending;
-        if (inFlight == null) {
-            return;
-        }
-        pending = null;
-        try {
-            inFlight.get();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new SyncException("interrupted while writing " + table);
-        } catch (ExecutionException e) {
-            Throwable cause = e.getCause();
-            if (cause instanceof SQLException) {
-                throw (SQLException) cause;
-            }
-            if (cause instanceof RuntimeException) {
-                throw (RuntimeException) cause;
-            }
-            throw new SyncException("writing " + table + ": " + cause);
-        }
-    }
-
-    /** Like {@link #awaitWriter()}, for the paths that are already failing or closing. */
-    private void awaitWriterQuietly() {
-        try {
-            awaitWriter();
-        } catch (SQLException | RuntimeException ignored) {
-            // the failure being handled is the one reported
-        }
-    }
-
-    /**
-     * The staging table becomes the live table. PostgreSQL replaces the rows in one transaction, keeping
-     * the table's grants and dependent views. So does H2 when anything refers to the live table; otherwise
-     * it renames the tables while other connections are paused (its DDL cannot join a transaction, and one
-     * transaction copying a large table needs memory in proportion to it). Returns the rows now live.
-     */
-    long swap() throws SQLException {
-        if (spooling) {
-            drainSpool();
-        }
-        flush();
-        awaitWriter();
+    public List<Sql> swap() throws SQLException {
+        List<Sql> out = new ArrayList<>();
         rows = count(stage);
-        Map<String, String> live = dialect.columns(connection, table);
+        Map<String, String> live = liveColumns(table);
         String old = "_sdc_old_" + table;
         if (live.isEmpty()) {
             // no previous table for a reader to see: the staging table simply takes the name
-            ddl("ALTER TABLE " + dialect.quote(stage) + " RENAME TO " + dialect.quote(table));
-        } else if (dialect.mayRename(connection, table)
-                && dropLeftover(old, "this sync copies the new rows into " + table + " instead")) {
-            synchronized (DDL) {
-                dialect.renameSwap(connection, stage, table, old);
-                connection.commit();
-            }
+            out.add(Sql.of("ALTER TABLE " + dialect.quote(stage) + " RENAME TO " + dialect.quote(table)));
+        } else if (mayRename() && !exists(old)) {
+            out.add(Sql.of(renameSwap(old)));
             // the new rows are live: a replaced table that stays behind is no reason to fail the table
-            dropLeftover(old, "the next sync drops it");
+            out.add(Sql.allowedToFail("DROP TABLE IF EXISTS " + dialect.quote(old),
+                    table + ": cannot drop " + old + "; the next sync copies the new rows into " + table + " instead"));
         } else {
-            copyInto(live);
+            out.addAll(copyInto(live));
+            if (exists(old)) {
+                out.add(Sql.allowedToFail("DROP TABLE IF EXISTS " + dialect.quote(old),
+                        table + ": cannot drop " + old + " (left by an earlier sync)"));
+            }
         }
-        keepChildren();
-        return rows;
+        if (childKind != null) {
+            // this complete listing becomes the one incidents embed; the previous one goes
+            out.add(Sql.of("DROP TABLE IF EXISTS " + dialect.quote(childrenTable(childKind)) + "; ALTER TABLE "
+                    + dialect.quote(childStage()) + " RENAME TO " + dialect.quote(childrenTable(childKind))));
+        }
+        return out;
     }
 
-    /** Drops a table a rename swap left; false, with a warning saying what happens instead, when it cannot. */
-    private boolean dropLeftover(String old, String instead) {
-        try {
-            ddl("DROP TABLE IF EXISTS " + dialect.quote(old));
-            return true;
-        } catch (SQLException e) {
-            LOG.warn("{}: cannot drop {} ({}); {}", table, old,
-                    e.getMessage().lines().findFirst().orElse("").replaceFirst(";? SQL statement:$", ""), instead);
-            return false;
+    private boolean mayRename() throws SQLException {
+        try (Connection c = dataSource.getConnection()) {
+            return dialect.mayRename(c, table);
         }
     }
 
-    private void copyInto(Map<String, String> live) throws SQLException {
+    private String renameSwap(String old) throws SQLException {
+        try (Connection c = dataSource.getConnection()) {
+            return dialect.renameSwap(c, stage, table, old);
+        }
+    }
+
+    private List<Sql> copyInto(Map<String, String> live) {
+        List<Sql> out = new ArrayList<>();
         Map<String, ColumnType> all = new LinkedHashMap<>(columns);
         childColumns.keySet().forEach(c -> all.put(c, ColumnType.JSON));
         for (Map.Entry<String, ColumnType> c : all.entrySet()) {
             if (!live.containsKey(c.getKey())) {
-                ddl("ALTER TABLE " + dialect.quote(table) + " ADD COLUMN " + dialect.quote(c.getKey()) + " "
-                        + dialect.type(c.getValue(), false));
+                out.add(Sql.of("ALTER TABLE " + dialect.quote(table) + " ADD COLUMN " + dialect.quote(c.getKey()) + " "
+                        + dialect.type(c.getValue(), false)));
             } else if (c.getValue() == ColumnType.TEXT && !dialect.isText(live.get(c.getKey()))) {
-                ddl(dialect.widenToText(table, c.getKey()));
+                out.add(Sql.of(dialect.widenToText(table, c.getKey())));
             }
         }
         String names = all.keySet().stream().map(dialect::quote).collect(Collectors.joining(", "));
-        try (Statement s = connection.createStatement()) {
-            s.executeUpdate("DELETE FROM " + dialect.quote(table));
-            s.executeUpdate("INSERT INTO " + dialect.quote(table) + " (" + names + ") SELECT " + names
-                    + " FROM " + dialect.quote(stage));
-            connection.commit();
-        } catch (SQLException | RuntimeException e) {
-            connection.rollback();
-            throw e;
-        }
-        ddl("DROP TABLE " + dialect.quote(stage));
+        // one statement text, so one transaction: readers see the old rows or the new ones
+        out.add(Sql.of("DELETE FROM " + dialect.quote(table) + "; INSERT INTO " + dialect.quote(table) + " (" + names
+                + ") SELECT " + names + " FROM " + dialect.quote(stage)));
+        out.add(Sql.of("DROP TABLE " + dialect.quote(stage)));
+        return out;
     }
 
     private boolean exists(String name) {
         try {
-            return !dialect.columns(connection, name).isEmpty();
+            return !liveColumns(name).isEmpty();
         } catch (SQLException e) {
             throw new SyncException("cannot read the database's catalogue for " + name + ": " + e.getMessage());
         }
     }
 
     private long count(String name) throws SQLException {
-        try (Statement s = connection.createStatement();
+        try (Connection c = dataSource.getConnection(); Statement s = c.createStatement();
              ResultSet rs = s.executeQuery("SELECT COUNT(*) FROM " + dialect.quote(name))) {
             rs.next();
             return rs.getLong(1);
         }
     }
 
-    /** This complete listing becomes the one incidents embed; the previous one goes. */
-    private void keepChildren() throws SQLException {
+    /** The statements that drop what this load wrote; the live table is untouched. Never fail the table. */
+    List<Sql> abort() {
+        deleteSpool();
+        List<Sql> out = new ArrayList<>();
+        out.add(Sql.allowedToFail("DROP TABLE IF EXISTS " + dialect.quote(stage),
+                table + ": cannot drop " + stage + "; the next sync drops it"));
         if (childKind != null) {
-            synchronized (DDL) {
-                execute("DROP TABLE IF EXISTS " + dialect.quote(childrenTable(childKind)));
-                execute("ALTER TABLE " + dialect.quote(childStage()) + " RENAME TO " + dialect.quote(childrenTable(childKind)));
-                connection.commit();
-            }
+            out.add(Sql.allowedToFail("DROP TABLE IF EXISTS " + dialect.quote(childStage()),
+                    table + ": cannot drop " + childStage() + "; the next sync drops it"));
         }
+        return out;
     }
 
-    /** Stops the writer thread and closes the statements and spool, leaving the connection open. */
-    void release() {
-        awaitWriterQuietly();
-        if (writer != null) {
-            writer.shutdown();
-        }
-        deleteSpool();
-        closeUpsert();
-        if (childUpsert != null) {
-            try {
-                childUpsert.close();
-            } catch (SQLException ignored) {
-                // closing the connection closes it too
-            }
-            childUpsert = null;
-        }
-    }
-
-    /** Drops what this load wrote; the live table is untouched. Never throws. */
-    void abort() {
-        awaitWriterQuietly();
-        deleteSpool();
-        try {
-            connection.rollback();
-            ddl("DROP TABLE IF EXISTS " + dialect.quote(stage));
-            if (childKind != null) {
-                ddl("DROP TABLE IF EXISTS " + dialect.quote(childStage()));
-            }
-        } catch (SQLException | RuntimeException e) {
-            // the next run drops the staging table before it starts
-        }
-    }
-
+    /** Deletes the spool; never throws. */
     void close() {
-        release();
-        try {
-            connection.rollback();
-            connection.setAutoCommit(true);
-        } catch (SQLException ignored) {
-            // the pool resets or discards the connection on its return
-        }
-        try {
-            connection.close();
-        } catch (SQLException ignored) {
-            // the pool replaces a broken connection
+        deleteSpool();
+    }
+
+    /** A database error met while building statements (a read), carried through an iterator. */
+    static final class SyncSqlException extends RuntimeException {
+        SyncSqlException(SQLException cause) {
+            super(cause.getMessage(), cause);
         }
     }
 
-    private void closeUpsert() {
-        if (upsert != null) {
-            try {
-                upsert.close();
-            } catch (SQLException ignored) {
-                // a new statement is prepared on the next batch
-            }
-            upsert = null;
-        }
-    }
-
-    /**
-     * The staging table is created with the first batch, so the fields the spec leaves untyped get
-     * their types from that batch's values in the CREATE itself rather than one ALTER each.
-     */
-    private void createStage() throws SQLException {
-        if (!created) {
-            ddl(createTable(stage, true));
-            created = true;
-        }
-    }
-
-    /**
-     * Schema changes are made one at a time in this process: H2 takes an exclusive lock on its
-     * catalogue for each, and parallel tables would otherwise wait on each other's.
-     */
-    private void ddl(String sql) throws SQLException {
-        awaitWriter();
-        synchronized (DDL) {
-            execute(sql);
-            connection.commit();
-        }
-    }
-
-    private void execute(String sql) throws SQLException {
-        try (Statement s = connection.createStatement()) {
-            s.execute(sql);
-        }
-    }
-
-    // counted from the prefetching thread too
+    // counted from the attempt's thread
     @Override
     public synchronized void request() {
         requests++;

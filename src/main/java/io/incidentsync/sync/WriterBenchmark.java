@@ -1,6 +1,10 @@
 package io.incidentsync.sync;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import org.apache.camel.Exchange;
+import org.apache.camel.ProducerTemplate;
+
+import javax.sql.DataSource;
 
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -11,7 +15,6 @@ import java.sql.Statement;
 import java.sql.Types;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
-import java.util.AbstractMap;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
@@ -21,8 +24,10 @@ import java.util.Map;
 
 /**
  * Write throughput of the table writer against a plain JDBC batch insert of the same rows into the
- * same database. Records are read page by page from the API (untimed), so the sample never has to fit
- * in memory at once; only the writer's own calls and the plain inserts are timed.
+ * same database. The writer's path is the sync's own: {@link TableLoad} builds the statements and the
+ * route {@code incident-sql} sends them to the JDBC endpoint. Records are read page by page from the
+ * API through the route {@code incident-api} (untimed), so the sample never has to fit in memory at
+ * once; only the writer's path and the plain inserts are timed.
  */
 public final class WriterBenchmark {
 
@@ -65,16 +70,15 @@ public final class WriterBenchmark {
      * {@code settings} names the API, its key (best one the sync did not use, so its budget is full) and
      * the database; the tables written are dropped again.
      */
-    public static Result measure(Settings settings, Connection writer, Connection reader, int sampleRows)
-            throws SQLException, InterruptedException {
-        ApiClient api = new ApiClient(settings, RateBudget.of(settings));
+    public static Result measure(ProducerTemplate routes, DataSource dataSource, Connection writer, Connection reader,
+                                 int sampleRows) throws SQLException {
         Dialect dialect = Dialect.of(writer);
         Catalog catalog = Catalog.load();
         Result total = new Result(0, 0, 0);
         for (Source source : SOURCES) {
             String ours = PREFIX + source.table();
             String raw = PREFIX + "raw_" + source.table();
-            List<Page> pages = fetch(api, catalog.listing(source.path()), source, sampleRows);
+            List<Page> pages = fetch(routes, source, sampleRows);
             try {
                 double[] writerSeconds = new double[ROUNDS];
                 double[] rawSeconds = new double[ROUNDS];
@@ -83,7 +87,8 @@ public final class WriterBenchmark {
                     dropQuietly(writer, dialect, ours, raw, null);
                     // each timed part starts with nothing left to write from the part before
                     dialect.writeThrough(writer);
-                    writerSeconds[round] = writeThroughTableLoad(dialect, catalog, writer, source, ours, pages, sampleRows);
+                    writerSeconds[round] = writeThroughTableLoad(routes, dataSource, dialect, catalog, writer, source, ours,
+                            pages, sampleRows);
                     Result one = rawInsert(dialect, writer, reader, ours, raw, source.primaryKey(), writerSeconds[round]);
                     rawSeconds[round] = one.rawSeconds();
                     rows = one.rows();
@@ -107,33 +112,27 @@ public final class WriterBenchmark {
     }
 
     /** The pages that hold the first {@code sampleRows} records of the listing (untimed). */
-    private static List<Page> fetch(ApiClient api, Catalog.Listing listing, Source source, int sampleRows)
-            throws InterruptedException {
-        ApiClient.Meter uncounted = new ApiClient.Meter() {
-            @Override
-            public void request() {
-            }
-
-            @Override
-            public void retry() {
-            }
-        };
+    private static List<Page> fetch(ProducerTemplate routes, Source source, int sampleRows) {
         List<Page> pages = new ArrayList<>();
         int rows = 0;
         String after = null;
         try {
             do {
-                List<Map.Entry<String, String>> query = new ArrayList<>();
-                query.add(new AbstractMap.SimpleEntry<>("page_size", Integer.toString(PAGE_SIZE)));
-                if (after != null) {
-                    query.add(new AbstractMap.SimpleEntry<>("after", after));
+                String cursor = after;
+                Exchange answer = routes.send("direct:incident-api", exchange -> {
+                    exchange.setProperty("path", source.path());
+                    exchange.setProperty("pageSize", Integer.toString(PAGE_SIZE));
+                    exchange.setProperty("after", cursor);
+                });
+                if (answer.getException() != null) {
+                    throw new SyncException("the bench could not read " + source.path() + ": " + answer.getException().getMessage());
                 }
-                Page page = api.get(source.path(), query, listing.arrayKey(), uncounted);
+                Page page = answer.getMessage().getBody(Page.class);
                 pages.add(page);
                 rows += page.size();
                 after = page.size() == 0 ? null : page.after();
             } while (after != null && rows < sampleRows);
-        } catch (InterruptedException | RuntimeException e) {
+        } catch (RuntimeException e) {
             pages.forEach(Page::close);
             throw e;
         }
@@ -157,40 +156,37 @@ public final class WriterBenchmark {
     /** Records read ahead of the clock at a time: a few pages, so the sample never has to fit in memory. */
     private static final int CHUNK_ROWS = 500;
 
-    /**
-     * Adds a chunk's pages as the routes do, a page at a time, and waits until the last batch is
-     * committed. Within the chunk the writer commits one page on its thread while the next is
-     * converted, as in a sync; between chunks it is idle, so no writing hides behind the reading.
-     */
-    private static long writeChunk(TableLoad load, List<List<ObjectNode>> chunk) throws SQLException {
+    /** Adds a chunk's pages as the routes do, a page at a time, each page's statements sent as the route sends them. */
+    private static long writeChunk(ProducerTemplate routes, TableLoad load, List<List<ObjectNode>> chunk) {
         long start = System.nanoTime();
         for (List<ObjectNode> page : chunk) {
             for (ObjectNode record : page) {
                 load.add(record);
             }
-            load.endPage();
+            routes.sendBody("direct:incident-sql", load.endPage());
         }
-        load.awaitWriter();
         return System.nanoTime() - start;
     }
 
     /**
      * The seconds the writer takes for the sample, to rows on disk: creating the load, adding the
-     * records and ending each page until its batch is committed, the swap, and writing through.
+     * records and sending each page's statement to the JDBC endpoint, the swap, and writing through.
      * Reading the records from the pages is not counted, as the plain inserts are not charged for
      * reading theirs; the records are read a chunk of pages ahead of the clock.
      */
-    private static double writeThroughTableLoad(Dialect dialect, Catalog catalog, Connection connection,
-                                                Source source, String table, List<Page> pages, int sampleRows)
+    private static double writeThroughTableLoad(ProducerTemplate routes, DataSource dataSource, Dialect dialect,
+                                                Catalog catalog, Connection connection, Source source, String table,
+                                                List<Page> pages, int sampleRows)
             throws SQLException {
         Catalog.Listing listing = catalog.listing(source.path());
         long nanos = 0;
         long start = System.nanoTime();
         TableLoad load = new TableLoad(table, source.path(), Arrays.asList(source.primaryKey().split("\\s*,\\s*")), listing.columns(),
-                Map.of(), () -> true, dialect, connection, OffsetDateTime.now(ZoneOffset.UTC),
+                Map.of(), () -> true, dialect, dataSource, OffsetDateTime.now(ZoneOffset.UTC),
                 Streams.INCIDENT_CHILDREN.get(source.table()));
-        nanos += System.nanoTime() - start;
         try {
+            routes.sendBody("direct:incident-sql", load.setup());
+            nanos += System.nanoTime() - start;
             int rows = 0;
             List<List<ObjectNode>> chunk = new ArrayList<>();
             int chunkRows = 0;
@@ -205,20 +201,21 @@ public final class WriterBenchmark {
                 chunk.add(records);
                 chunkRows += records.size();
                 if (chunkRows >= CHUNK_ROWS || p == pages.size() - 1 || rows >= sampleRows) {
-                    nanos += writeChunk(load, chunk);
+                    nanos += writeChunk(routes, load, chunk);
                     chunk.clear();
                     chunkRows = 0;
                 }
             }
             start = System.nanoTime();
-            load.swap();
+            routes.sendBody("direct:incident-sql", load.endListing());
+            routes.sendBody("direct:incident-sql", load.swap());
             dialect.writeThrough(connection);
             nanos += System.nanoTime() - start;
         } catch (SQLException | RuntimeException e) {
-            load.abort();
+            routes.sendBody("direct:incident-sql", load.abort());
             throw e;
         } finally {
-            load.release();
+            load.close();
         }
         return nanos / 1e9;
     }

@@ -32,12 +32,15 @@ class LargeTextTest {
         record.put("id", "01HLARGE0000000000000000001");
         record.put("summary", summary.toString());
         record.put("created_at", "2025-03-14T09:26:53.589Z");
-        try (Connection connection = DriverManager.getConnection(url)) {
+        try (SqlRoutes routes = new SqlRoutes(url); Connection connection = DriverManager.getConnection(url)) {
             TableLoad load = new TableLoad("incidents", "/v2/incidents", List.of("id"), Catalog.load().listing("/v2/incidents").columns(),
-                    Map.of(), () -> true, Dialect.of(connection), connection, OffsetDateTime.now(), null);
+                    Map.of(), () -> true, Dialect.of(connection), routes.dataSource, OffsetDateTime.now(), null);
+            routes.send(load.setup());
             load.add(record);
-            load.endPage();
-            assertEquals(1, load.swap());
+            routes.send(load.endPage());
+            routes.send(load.endListing());
+            routes.send(load.swap());
+            assertEquals(1, load.rows());
             load.close();
         }
         try (Connection c = DriverManager.getConnection(url); Statement s = c.createStatement();

@@ -1,6 +1,7 @@
 package io.incidentsync.sync;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import org.apache.camel.CamelExecutionException;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -23,7 +24,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-/** The writer's two less travelled paths: rows that wait on disk, and a batch that fails on the writer thread. */
+/** The writer's two less travelled paths, through the statement routes: rows that wait on disk, and a page that fails. */
 class TableLoadTest {
 
     @TempDir
@@ -60,10 +61,10 @@ class TableLoadTest {
             records.add(r);
         }
         String url = "jdbc:h2:file:" + dir.resolve("db").toAbsolutePath();
-        try (Connection spooled = DriverManager.getConnection(url); Connection direct = DriverManager.getConnection(url)) {
+        try (SqlRoutes routes = new SqlRoutes(url)) {
             AtomicBoolean childrenReady = new AtomicBoolean(false);
-            TableLoad waiting = load("waited", spooled, childrenReady::get);
-            TableLoad atOnce = load("direct", direct, () -> true);
+            TableLoad waiting = load("waited", routes, childrenReady::get);
+            TableLoad atOnce = load("direct", routes, () -> true);
             for (int page = 0; page < records.size() / 100; page++) {
                 for (ObjectNode r : records.subList(page * 100, page * 100 + 100)) {
                     waiting.add(r.deepCopy());
@@ -72,11 +73,15 @@ class TableLoadTest {
                 if (page == 5) {
                     childrenReady.set(true);
                 }
-                waiting.endPage();
-                atOnce.endPage();
+                routes.send(waiting.endPage());
+                routes.send(atOnce.endPage());
             }
-            assertEquals(700, waiting.swap());
-            assertEquals(700, atOnce.swap());
+            routes.send(waiting.endListing());
+            routes.send(atOnce.endListing());
+            routes.send(waiting.swap());
+            routes.send(atOnce.swap());
+            assertEquals(700, waiting.rows());
+            assertEquals(700, atOnce.rows());
             waiting.close();
             atOnce.close();
         }
@@ -100,34 +105,38 @@ class TableLoadTest {
     }
 
     /**
-     * A batch fails on the writer thread (its staging table was dropped under it): the failure reaches
-     * the table's next step, and the live table keeps the rows of the last good load.
+     * A page's statement fails at the JDBC endpoint (its staging table was dropped under it): the failure
+     * reaches the table's route, and the live table keeps the rows of the last good load.
      */
     @Test
-    void aBatchThatFailsOnTheWriterThreadFailsTheTableAndKeepsTheLiveRows() throws Exception {
+    void aPageWhoseStatementFailsFailsTheTableAndKeepsTheLiveRows() throws Exception {
         String url = "jdbc:h2:file:" + dir.resolve("db").toAbsolutePath();
-        try (Connection c = DriverManager.getConnection(url)) {
-            TableLoad first = load("t", c, () -> true);
+        try (SqlRoutes routes = new SqlRoutes(url)) {
+            TableLoad first = load("t", routes, () -> true);
             first.add(record("01HA", "first"));
             first.add(record("01HB", "second"));
-            first.endPage();
-            assertEquals(2, first.swap());
-            first.release();
-        }
-        try (Connection c = DriverManager.getConnection(url)) {
-            TableLoad second = load("t", c, () -> true);
+            routes.send(first.endPage());
+            routes.send(first.endListing());
+            routes.send(first.swap());
+            assertEquals(2, first.rows());
+            first.close();
+
+            TableLoad second = load("t", routes, () -> true);
             second.add(record("01HC", "third"));
-            second.endPage();
-            second.awaitWriter();
+            routes.send(second.endPage());
             try (Connection other = DriverManager.getConnection(url); Statement s = other.createStatement()) {
                 s.execute("DROP TABLE \"_SDC_STAGE_T\"");
             }
             second.add(record("01HD", "fourth"));
-            second.endPage();
-            SQLException failure = assertThrows(SQLException.class, second::swap);
-            assertTrue(failure.getMessage().toUpperCase().contains("_SDC_STAGE_T"), failure.getMessage());
-            second.abort();
-            second.release();
+            CamelExecutionException failure = assertThrows(CamelExecutionException.class, () -> routes.send(second.endPage()));
+            Throwable cause = failure;
+            while (cause.getCause() != null && !(cause instanceof SQLException)) {
+                cause = cause.getCause();
+            }
+            assertTrue(cause instanceof SQLException && cause.getMessage().toUpperCase().contains("_SDC_STAGE_T"),
+                    String.valueOf(cause));
+            routes.send(second.abort());
+            second.close();
         }
         try (Connection c = DriverManager.getConnection(url); Statement s = c.createStatement();
              ResultSet rs = s.executeQuery("SELECT COUNT(*) FROM INFORMATION_SCHEMA.TABLES WHERE TABLE_NAME LIKE '_SDC_STAGE_%'")) {
@@ -145,9 +154,16 @@ class TableLoadTest {
         return r;
     }
 
-    private static TableLoad load(String table, Connection c, java.util.function.BooleanSupplier ready) throws SQLException {
+    private static TableLoad load(String table, SqlRoutes routes, java.util.function.BooleanSupplier ready) throws SQLException {
         Map<String, String> children = table.equals("t") ? Map.of() : Map.of("updates", "updates");
-        return new TableLoad(table, "/v2/" + table, List.of("id"), List.of(), children, ready, Dialect.of(c), c, EXTRACTED, null);
+        Dialect dialect;
+        try (Connection c = routes.dataSource.getConnection()) {
+            dialect = Dialect.of(c);
+        }
+        TableLoad load = new TableLoad(table, "/v2/" + table, List.of("id"), List.of(), children, ready, dialect,
+                routes.dataSource, EXTRACTED, null);
+        routes.send(load.setup());
+        return load;
     }
 
     private static List<Map<String, Object>> rows(Connection c, String table) throws SQLException {

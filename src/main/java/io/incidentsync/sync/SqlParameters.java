@@ -1,0 +1,50 @@
+package io.incidentsync.sync;
+
+import org.apache.camel.Exchange;
+import org.apache.camel.component.jdbc.JdbcPrepareStatementStrategy;
+
+import java.sql.PreparedStatement;
+import java.sql.SQLException;
+import java.sql.Types;
+import java.util.Collections;
+import java.util.Iterator;
+import java.util.List;
+
+/**
+ * How the JDBC endpoint binds a statement's values: from the header {@link #HEADER}, a list in marker
+ * order, with SQL NULL for null (Camel's default strategy would take every message header instead, by
+ * name or in map order). Bound as the bean {@code incidentSqlParameters}.
+ */
+public final class SqlParameters implements JdbcPrepareStatementStrategy {
+
+    public static final String HEADER = "incidentSqlParameters";
+
+    @Override
+    public String prepareQuery(String query, boolean allowNamedParameters) {
+        return query;
+    }
+
+    @Override
+    public Iterator<?> createPopulateIterator(String query, String preparedQuery, int expectedParams, Exchange exchange,
+                                              Object value) {
+        List<?> values = exchange.getIn().getHeader(HEADER, List.class);
+        return values == null ? Collections.emptyIterator() : values.iterator();
+    }
+
+    @Override
+    public void populateStatement(PreparedStatement ps, Iterator<?> iterator, int expectedParams) throws SQLException {
+        int index = 0;
+        while (iterator.hasNext()) {
+            Object value = iterator.next();
+            index++;
+            if (value == null) {
+                ps.setNull(index, Types.NULL);
+            } else {
+                ps.setObject(index, value);
+            }
+        }
+        if (index != expectedParams) {
+            throw new SQLException("the statement has " + expectedParams + " markers but " + index + " values were given");
+        }
+    }
+}
