@@ -558,6 +558,9 @@ public final class IncidentApi implements HttpClientConfigurer, HttpActivityList
 
     @Override
     public void configureHttpClient(HttpClientBuilder builder) {
+        // the route's redelivery policy is the only retry: the client's own would resend a 429 or 503 unseen,
+        // uncounted and outside the rate budget
+        builder.disableAutomaticRetries();
         builder.addExecInterceptorFirst("incident-deadline", (request, scope, chain) -> {
             Object exchange = scope.clientContext.getAttribute("org.apache.camel.Exchange");
             Attempt attempt = exchange instanceof Exchange ex ? ex.getProperty(ATTEMPT, Attempt.class) : null;
