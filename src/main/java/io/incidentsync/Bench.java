@@ -7,6 +7,7 @@ import io.incidentsync.simulator.SimulatorConfig;
 import io.incidentsync.sync.IncidentSync;
 import io.incidentsync.sync.Settings;
 import io.incidentsync.sync.SyncRun;
+import io.incidentsync.sync.JsonReadBenchmark;
 import io.incidentsync.sync.WriterBenchmark;
 import org.apache.camel.CamelContext;
 import org.apache.camel.impl.DefaultCamelContext;
@@ -202,6 +203,7 @@ final class Bench {
             long totalRows = rows.values().stream().mapToLong(Long::longValue).sum();
             List<Floor.Chain> chains;
             WriterBenchmark.Result write;
+            JsonReadBenchmark.Result json;
             Map<String, String> writerSettings = new HashMap<>(overrides);
             writerSettings.put("incident.api.key", writerKey);
             try (Connection writer = db.connect(); Connection reader = db.connect();
@@ -210,6 +212,7 @@ final class Bench {
                 write = WriterBenchmark.measure(routes.createProducerTemplate(),
                         routes.getRegistry().lookupByNameAndType(IncidentSyncConfiguration.DATA_SOURCE, DataSource.class),
                         writer, reader, options.writeSample());
+                json = WriterBenchmark.measureJson(routes.createProducerTemplate(), options.writeSample());
             }
             long min = Floor.requests(chains);
             int partitions = partitions(chains, rows.get("custom_fields"));
@@ -228,6 +231,9 @@ final class Bench {
                             + "(%d rows of incidents and incident_updates); ratio %.2f, target at least 0.5: %s%n",
                     write.writerRowsPerSecond(), write.rawRowsPerSecond(), write.rows(), ratio,
                     ratio >= 0.5 ? "met" : "MISSED");
+            out.printf(Locale.ROOT, "json: %d incidents read %.0f records/s by the streaming reader, %.0f records/s by "
+                            + "Camel Jackson's data format (unmarshal to a tree; JSON columns written out again)%n",
+                    json.records(), json.streamingPerSecond(), json.camelJacksonPerSecond());
             out.printf(Locale.ROOT, "heap: peak %d MB of %d MB (simulator and sync in one process)%n", peakMb, maxMb);
             out.printf(Locale.ROOT, "bench: incidents=%d rows=%d requests=%d min_requests=%d wall_s=%.2f floor_s=%.2f "
                             + "write_rows_per_s=%.0f raw_rows_per_s=%.0f write_ratio=%.2f peak_heap_mb=%d%n",

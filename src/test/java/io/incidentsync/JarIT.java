@@ -1,12 +1,11 @@
 package io.incidentsync;
 
+import io.incidentsync.simulator.SimulatorClient;
+
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
@@ -59,10 +58,9 @@ class JarIT {
                 "--seed", "1", "--api-key", "jar-test-key", "--private-scope")) {
             String line = simulate.await(l -> l.startsWith("incident.io simulator listening on "), 60);
             String base = line.substring("incident.io simulator listening on ".length()).trim();
-            HttpResponse<String> page = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
-                    URI.create(base + "/v2/incidents?page_size=2&mode%5Bone_of%5D=test"))
-                    .header("Authorization", "Bearer jar-test-key").build(), HttpResponse.BodyHandlers.ofString());
-            assertEquals(200, page.statusCode());
+            SimulatorClient.Reply page = SimulatorClient.get(base + "/v2/incidents?page_size=2&mode%5Bone_of%5D=test",
+                    "jar-test-key");
+            assertEquals(200, page.status());
             assertTrue(page.body().contains("\"mode\":\"test\""), page.body());
 
             env.put("INCIDENT_API_URL", base);

@@ -47,10 +47,9 @@ class SecretsTest {
         h.simulator.faults().truncate("/v2/actions", 1);
 
         // A JVM of its own, started as a user would start the jar: TRACE for every logger from log4j2.properties,
-        // and the JDK HttpClient's own logging, which it reads only once, when its classes load.
+        // the HTTP client's (Apache HttpClient 5) among them.
         List<String> command = new ArrayList<>(List.of(
                 Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-Djdk.httpclient.HttpClient.log=all",
                 "-cp", productClassPath(),
                 Cli.class.getName(), "sync"));
         ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
@@ -67,8 +66,10 @@ class SecretsTest {
 
         String out = Files.readString(output, StandardCharsets.UTF_8);
         assertTrue(out.contains("TRACE"), "TRACE logging was on");
-        assertTrue(out.contains("jdk.internal.net.http"), "the JDK's HTTP logging was on: "
-                + out.lines().filter(l -> l.toLowerCase().contains("jdk")).limit(20).toList());
+        assertTrue(out.contains("HttpProducer") && out.contains("Executing http GET method"),
+                "Camel HTTP's own logging was on: " + out.lines().filter(l -> l.contains("Http")).limit(20).toList());
+        assertTrue(out.contains("InternalHttpClient") || out.contains("MainClientExec") || out.contains("PoolingHttpClientConnectionManager"),
+                "the HTTP client's logging was on: " + out.lines().filter(l -> l.contains("hc")).limit(20).toList());
         assertTrue(out.contains("users: ") && out.contains("Read users"), "the failure line was printed: "
                 + out.substring(Math.max(0, out.length() - 3000)));
         assertTrue(out.contains("incident_updates"), "the summary was printed");

@@ -57,6 +57,15 @@ public final class Page implements Iterable<ObjectNode>, AutoCloseable {
         return new Page(null, arrayKey, null, 0);
     }
 
+    /** The answer's body as it arrived, for the JSON reading benchmark. */
+    Body body() {
+        return body;
+    }
+
+    String arrayKey() {
+        return arrayKey;
+    }
+
     /** The cursor for the next page, or null on the last page. */
     public String after() {
         return after;

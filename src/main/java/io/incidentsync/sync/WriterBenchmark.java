@@ -105,6 +105,16 @@ public final class WriterBenchmark {
         return total;
     }
 
+    /** The JSON reading comparison ({@link JsonReadBenchmark}) over the first {@code sampleRows} incidents. */
+    public static JsonReadBenchmark.Result measureJson(ProducerTemplate routes, int sampleRows) throws Exception {
+        List<Page> pages = fetch(routes, SOURCES.get(0), sampleRows);
+        try {
+            return JsonReadBenchmark.measure(routes.getCamelContext(), pages);
+        } finally {
+            pages.forEach(Page::close);
+        }
+    }
+
     private static double median(double[] values) {
         double[] sorted = values.clone();
         Arrays.sort(sorted);
