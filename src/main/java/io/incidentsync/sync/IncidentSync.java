@@ -2,6 +2,8 @@ package io.incidentsync.sync;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import org.apache.camel.Exchange;
+import org.apache.camel.ProducerTemplate;
+import org.apache.camel.support.DefaultExchange;
 import org.apache.camel.support.SynchronizationAdapter;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -20,6 +22,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.Iterator;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicReference;
 
 /**
@@ -152,6 +155,54 @@ public final class IncidentSync {
         exchange.setProperty("after", null);
         exchange.setProperty("more", Boolean.TRUE);
         exchange.setProperty("cursors", new HashSet<String>());
+        exchange.removeProperty("ahead");
+    }
+
+    /** What sends the next page's request ahead of time: the context's, made at the first run. */
+    private volatile ProducerTemplate template;
+
+    /**
+     * While the routes write this page, the next one is already on its way: when the page carried a new
+     * cursor, the next request is sent to {@code direct:incident-api} now, asynchronously (an exchange of
+     * its own on Camel's ProducerTemplate threads), so a table costs about the larger of its round trips
+     * and its writes rather than their sum.
+     */
+    public void fetchAhead(Exchange exchange) {
+        if (!exchange.getProperty("more", false, Boolean.class)) {
+            return;
+        }
+        if (template == null) {
+            synchronized (this) {
+                if (template == null) {
+                    template = exchange.getContext().createProducerTemplate();
+                }
+            }
+        }
+        Exchange next = new DefaultExchange(exchange.getContext());
+        for (String name : new String[] {"path", "query", "partition", "pageSize", "after", "parentPartition", "table", "load"}) {
+            Object value = exchange.getProperty(name);
+            if (value != null) {
+                next.setProperty(name, value);
+            }
+        }
+        CompletableFuture<Exchange> pending = template.asyncSend("direct:incident-api", next);
+        exchange.setProperty("ahead", pending);
+        TableLoad load = exchange.getProperty("load", TableLoad.class);
+        if (load != null) {
+            load.ahead(pending);
+        }
+    }
+
+    /** The page fetched ahead (see {@link #fetchAhead}); its failure, once it arrives, is this table's. */
+    public Page awaitAhead(Exchange exchange) throws Exception {
+        @SuppressWarnings("unchecked")
+        CompletableFuture<Exchange> pending = exchange.getProperty("ahead", CompletableFuture.class);
+        exchange.removeProperty("ahead");
+        Exchange done = pending.get();
+        if (done.getException() != null) {
+            throw done.getException();
+        }
+        return done.getMessage().getBody(Page.class);
     }
 
     /**
@@ -262,6 +313,7 @@ public final class IncidentSync {
         LOG.error("{}: FAILED: {}", table, message);
         List<Sql> out = new ArrayList<>();
         if (load != null) {
+            load.discardAhead();
             out.addAll(load.abort());
             load.close();
             releaseExclusiveMode();

@@ -616,6 +616,26 @@ public final class TableLoad implements IncidentApi.ApiMeter {
         return out;
     }
 
+    /** Requests sent ahead of their page (see IncidentSync.fetchAhead), discarded should the table fail. */
+    private final java.util.Set<java.util.concurrent.CompletableFuture<org.apache.camel.Exchange>> ahead =
+            java.util.concurrent.ConcurrentHashMap.newKeySet();
+
+    void ahead(java.util.concurrent.CompletableFuture<org.apache.camel.Exchange> pending) {
+        ahead.add(pending);
+        pending.whenComplete((done, error) -> ahead.remove(pending));
+    }
+
+    /** The table failed: pages still on their way are closed when they arrive. */
+    void discardAhead() {
+        for (var pending : ahead) {
+            pending.whenComplete((done, error) -> {
+                if (done != null && done.getMessage().getBody() instanceof Page page) {
+                    page.close();
+                }
+            });
+        }
+    }
+
     /** Deletes the spool; never throws. */
     void close() {
         deleteSpool();
