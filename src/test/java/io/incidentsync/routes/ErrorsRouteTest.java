@@ -96,7 +96,9 @@ class ErrorsRouteTest {
         SyncRun.Result users = RouteHarness.result(run, "users");
         assertFalse(users.ok());
         assertEquals("IllegalStateException: the other destination is full", users.error());
-        assertEquals(2, users.requests(), "the listing stopped at the failing record's page");
+        assertEquals(1, users.pages(), "the listing stopped at the failing record's page");
+        // pages one and two; page three may have been asked for ahead (walk-listing's fetchAhead), never read
+        assertTrue(users.requests() == 2 || users.requests() == 3, "requests: " + users.requests());
         assertFalse(harness.tableExists("users"));
         assertFalse(harness.tableExists("_sdc_stage_users"));
         assertEquals(List.of("failed"), harness.column("SELECT status FROM _sync_runs WHERE table_name = 'users'"));
