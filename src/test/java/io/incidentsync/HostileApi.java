@@ -31,7 +31,7 @@ import java.util.function.Function;
  * a body that trickles or never ends, a redirect to another host). Each path answers what its handler
  * says; a path without one answers 404. It records every request, Authorization header included.
  */
-final class HostileApi implements AutoCloseable, AfterEachCallback {
+public final class HostileApi implements AutoCloseable, AfterEachCallback {
 
     /** What one request looked like. */
     record Request(String path, Map<String, List<String>> query, String authorization, String acceptEncoding) {
@@ -153,13 +153,13 @@ final class HostileApi implements AutoCloseable, AfterEachCallback {
     }
 
     /** One listing body: the records (JSON object texts) and pagination_meta with this after (JSON text, or none). */
-    static String page(String arrayKey, List<String> records, String afterJson) {
+    public static String page(String arrayKey, List<String> records, String afterJson) {
         return "{\"" + arrayKey + "\":[" + String.join(",", records) + "],\"pagination_meta\":{"
                 + (afterJson == null ? "" : "\"after\":" + afterJson + ",") + "\"page_size\":250}}";
     }
 
     /** {@code n} user records, ids U00001 up, starting at {@code from}. */
-    static List<String> users(int from, int n) {
+    public static List<String> users(int from, int n) {
         List<String> out = new ArrayList<>();
         for (int i = from; i < from + n; i++) {
             out.add(String.format("{\"id\":\"U%05d\",\"name\":\"User %d\",\"email\":\"user%d@example.com\",\"role\":\"viewer\"}", i, i, i));
@@ -168,7 +168,7 @@ final class HostileApi implements AutoCloseable, AfterEachCallback {
     }
 
     /** Users split into pages of {@code size}. */
-    static List<List<String>> userPages(int total, int size) {
+    public static List<List<String>> userPages(int total, int size) {
         List<List<String>> out = new ArrayList<>();
         for (int from = 1; from <= total; from += size) {
             out.add(users(from, Math.min(size, total - from + 1)));

@@ -181,25 +181,37 @@ public final class IncidentApi implements HttpClientConfigurer, HttpActivityList
      */
     public void notAnswered(Exchange exchange) {
         Throwable e = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Throwable.class);
+        exchange.getMessage().setBody(null);
+        Throwable io = e;
+        while (io != null && !(io instanceof IOException) && io.getCause() != io) {
+            io = io.getCause();
+        }
+        Attempt attempt = exchange.getProperty(ATTEMPT, Attempt.class);
+        if (io == null && !stopping && (attempt == null || !attempt.expired)) {
+            finish(exchange);
+            throw new SyncException(exchange.getProperty(REQUEST, String.class) + " could not be sent: "
+                    + (e == null ? "unknown error" : e.getClass().getSimpleName() + ": " + e.getMessage()));
+        }
+        throw unanswered(exchange, io instanceof IOException found ? found : new IOException(String.valueOf(e)));
+    }
+
+    /** The failure for an attempt whose answer did not arrive whole: stopped, timed out, refused or reset. */
+    private SyncException unanswered(Exchange exchange, IOException e) {
         Attempt attempt = exchange.getProperty(ATTEMPT, Attempt.class);
         boolean expired = attempt != null && attempt.expired;
         finish(exchange);
         if (stopping) {
-            throw new SyncException(STOPPED);
+            return new SyncException(STOPPED);
         }
         if (expired || e instanceof SocketTimeoutException) {
-            throw new RetryableApiException(timedOut(), null, false);
+            return new RetryableApiException(timedOut(), null, false);
         }
         if (e instanceof ConnectException) {
-            throw new RetryableApiException("cannot connect to " + baseUrl + " (check incident.api.url and the network)",
+            return new RetryableApiException("cannot connect to " + baseUrl + " (check incident.api.url and the network)",
                     null, true);
         }
-        if (e instanceof IOException) {
-            throw new RetryableApiException("the connection was reset or closed before a complete answer ("
-                    + (e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage()) + ")", null, false);
-        }
-        throw new SyncException(exchange.getProperty(REQUEST, String.class) + " could not be sent: "
-                + (e == null ? "unknown error" : e.getClass().getSimpleName() + ": " + e.getMessage()));
+        return new RetryableApiException("the connection was reset or closed before a complete answer ("
+                + (e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage()) + ")", null, false);
     }
 
     private String timedOut() {
@@ -212,7 +224,6 @@ public final class IncidentApi implements HttpClientConfigurer, HttpActivityList
      * {@link RetryableApiException} for what another attempt may fix, {@link SyncException} otherwise.
      */
     public void readAnswer(Exchange exchange) {
-        Attempt attempt = exchange.getProperty(ATTEMPT, Attempt.class);
         String path = exchange.getProperty("path", String.class);
         String what = exchange.getProperty(REQUEST, String.class);
         int status = exchange.getMessage().getHeader(Exchange.HTTP_RESPONSE_CODE, 0, Integer.class);
@@ -220,16 +231,10 @@ public final class IncidentApi implements HttpClientConfigurer, HttpActivityList
         try {
             body = readAll(exchange.getMessage().getBody(InputStream.class));
         } catch (IOException e) {
-            boolean expired = attempt != null && attempt.expired;
-            finish(exchange);
-            if (stopping) {
-                throw new SyncException(STOPPED);
-            }
-            if (expired || e instanceof SocketTimeoutException) {
-                throw new RetryableApiException(timedOut(), null, false);
-            }
-            throw new RetryableApiException("the connection was reset or closed before a complete answer ("
-                    + (e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage()) + ")", null, false);
+            throw unanswered(exchange, e);
+        } finally {
+            // read, or cut off: nothing after this step may read the stream again
+            exchange.getMessage().setBody(null);
         }
         if (status >= 300 && status < 400 && status != 304) {
             body.delete();

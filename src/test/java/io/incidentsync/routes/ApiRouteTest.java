@@ -3,11 +3,8 @@ package io.incidentsync.routes;
 import io.incidentsync.sync.SyncRun;
 import org.apache.camel.Exchange;
 import org.apache.camel.component.mock.MockEndpoint;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
-import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.Statement;
@@ -23,18 +20,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * incident-api-request's redelivery policy sends it again for what another attempt may fix, never for
  * what it cannot. The HTTP endpoint is advised into a mock that answers as the test scripts it.
  */
-class ApiRouteTest {
+class ApiRouteTest extends RouteTestSupport {
 
-    @TempDir
-    Path dir;
-    private RouteHarness harness;
-
-    @AfterEach
-    void close() {
-        if (harness != null) {
-            harness.close();
-        }
-    }
 
     @Test
     void twoAnswers503AreRedeliveredAndTheThirdAttemptStoresThePage() throws Exception {

@@ -4,11 +4,8 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.incidentsync.sync.SyncRun;
 import org.apache.camel.Exchange;
 import org.apache.camel.component.mock.MockEndpoint;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
-import java.nio.file.Path;
 import java.util.List;
 import java.util.TreeSet;
 
@@ -21,18 +18,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * JSON object with the exchange property {@code table} naming its table, so a step added at its end (here
  * a mock, as README "Adding a destination" adds one) receives exactly what the API served.
  */
-class DestinationsRouteTest {
+class DestinationsRouteTest extends RouteTestSupport {
 
-    @TempDir
-    Path dir;
-    private RouteHarness harness;
-
-    @AfterEach
-    void close() {
-        if (harness != null) {
-            harness.close();
-        }
-    }
 
     @Test
     void aStepAddedToTheRecordRouteReceivesEveryServedRecordOnceWithItsTable() throws Exception {

@@ -2,11 +2,8 @@ package io.incidentsync.routes;
 
 import io.incidentsync.sync.SyncRun;
 import org.apache.camel.builder.NotifyBuilder;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
-import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -20,21 +17,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * its staging table goes, its live table keeps the previous complete listing, the failure is recorded
  * with one line in {@code _sync_runs}, and the run goes on with the other tables.
  */
-class ErrorsRouteTest {
+class ErrorsRouteTest extends RouteTestSupport {
 
     private static final String FORBIDDEN = "{\"type\":\"authorization_error\",\"status\":403,\"errors\":[{\"code\":\"forbidden\","
             + "\"message\":\"This API key is missing the required scope: Can view users.\"}]}";
 
-    @TempDir
-    Path dir;
-    private RouteHarness harness;
-
-    @AfterEach
-    void close() {
-        if (harness != null) {
-            harness.close();
-        }
-    }
 
     @Test
     void a403OnPageTwoFailsThatTableAloneAndItKeepsItsPreviousRows() throws Exception {

@@ -1,5 +1,7 @@
 package io.incidentsync.routes;
 
+import io.incidentsync.HostileApi;
+
 import org.apache.camel.Exchange;
 import org.apache.camel.Processor;
 
@@ -80,26 +82,17 @@ final class FakeApi implements Processor {
 
     /** One listing body with these records (JSON object texts) and this cursor (or none). */
     static String page(String arrayKey, List<String> records, String after) {
-        return "{\"" + arrayKey + "\":[" + String.join(",", records) + "],\"pagination_meta\":{"
-                + (after == null ? "" : "\"after\":\"" + after + "\",") + "\"page_size\":250}}";
+        return HostileApi.page(arrayKey, records, after == null ? null : "\"" + after + "\"");
     }
 
     /** {@code n} user records, ids U00001 up, starting at {@code from}. */
     static List<String> users(int from, int n) {
-        List<String> out = new ArrayList<>();
-        for (int i = from; i < from + n; i++) {
-            out.add(String.format("{\"id\":\"U%05d\",\"name\":\"User %d\",\"email\":\"user%d@example.com\",\"role\":\"viewer\"}", i, i, i));
-        }
-        return out;
+        return HostileApi.users(from, n);
     }
 
     /** Users split into pages of {@code size}. */
     static List<List<String>> userPages(int total, int size) {
-        List<List<String>> out = new ArrayList<>();
-        for (int from = 1; from <= total; from += size) {
-            out.add(users(from, Math.min(size, total - from + 1)));
-        }
-        return out;
+        return HostileApi.userPages(total, size);
     }
 
     /** {@code n} severities, ids S1 up, named after {@code label}. */

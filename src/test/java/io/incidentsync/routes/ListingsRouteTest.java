@@ -5,11 +5,8 @@ import io.incidentsync.sync.SqlParameters;
 import io.incidentsync.sync.SyncRun;
 import org.apache.camel.Exchange;
 import org.apache.camel.component.mock.MockEndpoint;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -24,18 +21,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * endpoint serves, each page reaches the JDBC endpoint as one statement (incident-sql, incident-jdbc),
  * and the templates ask for what their kind of listing needs.
  */
-class ListingsRouteTest {
+class ListingsRouteTest extends RouteTestSupport {
 
-    @TempDir
-    Path dir;
-    private RouteHarness harness;
-
-    @AfterEach
-    void close() {
-        if (harness != null) {
-            harness.close();
-        }
-    }
 
     @Test
     void thePagingLoopFollowsTheCursorChainUntilAPageCarriesNone() throws Exception {

@@ -5,11 +5,8 @@ import io.incidentsync.sync.SyncRun;
 import org.apache.camel.Route;
 import org.apache.camel.builder.NotifyBuilder;
 import org.apache.camel.component.mock.MockEndpoint;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
-import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeSet;
@@ -24,18 +21,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * routes/streams.camel.yaml: one route per table, made from the listing templates, and only the tables
  * incident.streams enables are synced.
  */
-class StreamsRouteTest {
+class StreamsRouteTest extends RouteTestSupport {
 
-    @TempDir
-    Path dir;
-    private RouteHarness harness;
-
-    @AfterEach
-    void close() {
-        if (harness != null) {
-            harness.close();
-        }
-    }
 
     @Test
     void everyTableHasItsRouteAndOnlyTheEnabledOneRuns() throws Exception {

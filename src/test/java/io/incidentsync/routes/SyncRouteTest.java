@@ -4,11 +4,8 @@ import io.incidentsync.sync.SyncRun;
 import org.apache.camel.ServiceStatus;
 import org.apache.camel.builder.NotifyBuilder;
 import org.apache.camel.component.quartz.QuartzEndpoint;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
-import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -21,18 +18,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * routes/sync.camel.yaml: the Quartz trigger (scheduled-sync) starts a run on incident.schedule, and the
  * run (sync) syncs each enabled table in its own route, at most incident.sync.concurrency at once.
  */
-class SyncRouteTest {
+class SyncRouteTest extends RouteTestSupport {
 
-    @TempDir
-    Path dir;
-    private RouteHarness harness;
-
-    @AfterEach
-    void close() {
-        if (harness != null) {
-            harness.close();
-        }
-    }
 
     @Test
     void aTriggerOfTheScheduledRouteRunsOneSync() throws Exception {
