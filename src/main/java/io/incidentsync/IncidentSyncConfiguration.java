@@ -73,6 +73,9 @@ public class IncidentSyncConfiguration implements CamelConfiguration {
         ExecutorService streams = context.getExecutorServiceManager()
                 .newFixedThreadPool(this, "incident-sync-streams", settings.concurrency());
         context.getRegistry().bind("incidentSyncStreams", streams);
+        // each table has one page's write in flight at most (route write-page)
+        context.getRegistry().bind("incidentSyncWriters", context.getExecutorServiceManager()
+                .newFixedThreadPool(this, "incident-sync-writers", settings.concurrency()));
         if (Boolean.parseBoolean(settings.get("incident.cluster.enabled"))) {
             ClusteredScheduler.configure(context, settings, dataSource);
         }

@@ -236,17 +236,41 @@ public final class IncidentSync {
     }
 
     /** The rows waiting, as statements, when they fill a statement before their page ends. */
-    public Iterator<Sql> flushBatch(Exchange exchange) {
-        return exchange.getProperty("load", TableLoad.class).writes();
+    public Iterator<Sql> flushBatch(Exchange exchange) throws Exception {
+        TableLoad load = exchange.getProperty("load", TableLoad.class);
+        load.awaitWrites();
+        return load.writes();
     }
 
     /** Ends a page; the body becomes the statements that write it. */
-    public Iterator<Sql> endPage(Exchange exchange) {
+    public List<Sql> endPage(Exchange exchange) {
         Page page = exchange.getProperty("page", Page.class);
         if (page != null) {
             page.close();
         }
         return exchange.getProperty("load", TableLoad.class).endPage();
+    }
+
+    /** Waits for the previous page's write before this one is handed to the writers (one in flight per table). */
+    public void beforeWrite(Exchange exchange) throws Exception {
+        exchange.getProperty("load", TableLoad.class).beforeWrite();
+    }
+
+    /** A page's write on the writers' pool (route write-page) has ended well. */
+    public void pageWritten(Exchange exchange) {
+        exchange.getProperty("load", TableLoad.class).afterWrite(null);
+    }
+
+    /** A page's write on the writers' pool has failed: the table's route fails with it at its next write. */
+    public void pageWriteFailed(Exchange exchange) {
+        Exception failure = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Exception.class);
+        exchange.getProperty("load", TableLoad.class).afterWrite(failure != null ? failure
+                : new SyncException("writing a page of " + exchange.getProperty("table", String.class) + " failed"));
+    }
+
+    /** Rows that waited on disk for the child listings: the body becomes their statements. */
+    public Iterator<Sql> drain(Exchange exchange) throws Exception {
+        return exchange.getProperty("load", TableLoad.class).drain();
     }
 
     /** The ids of a parent listing (the body, fetched by the API route), e.g. every custom field for its options. */
@@ -264,7 +288,7 @@ public final class IncidentSync {
      * The listing is complete; the body becomes the statements that write what is left. Incidents first
      * wait for the child listings their arrays are built from.
      */
-    public Iterator<Sql> endListing(Exchange exchange) throws InterruptedException {
+    public Iterator<Sql> endListing(Exchange exchange) throws Exception {
         TableLoad load = exchange.getProperty("load", TableLoad.class);
         SyncRun run = exchange.getProperty("run", SyncRun.class);
         if (load.table().equals("incidents")) {
@@ -314,6 +338,7 @@ public final class IncidentSync {
         List<Sql> out = new ArrayList<>();
         if (load != null) {
             load.discardAhead();
+            load.awaitWritesQuietly();
             out.addAll(load.abort());
             load.close();
             releaseExclusiveMode();

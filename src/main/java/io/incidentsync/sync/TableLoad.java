@@ -299,22 +299,85 @@ public final class TableLoad implements IncidentApi.ApiMeter {
         return position;
     }
 
-    /** Ends a page: its records go to the database in one statement (see {@link #writes()}). */
-    public Iterator<Sql> endPage() {
+    /**
+     * Ends a page: the statements that write it (see {@link #writes()}), a page's worth, built now so
+     * that they can be written while the next page is converted. Spooled rows are not among them: once
+     * the child listings are complete, {@link #isDraining()} says so and {@link #drain()} writes them.
+     */
+    public List<Sql> endPage() {
         pages++;
         pageRecords = 0;
+        List<Sql> out = new ArrayList<>();
+        boolean wasDraining = draining;
+        draining = false;
+        writes().forEachRemaining(out::add);
+        draining = wasDraining;
         if (spooling && childrenReady.getAsBoolean()) {
+            startDraining();
+        }
+        return out;
+    }
+
+    /** True when rows wait on disk and can now be written: the route then calls {@link #drain()}. */
+    public boolean isDraining() {
+        return draining;
+    }
+
+    /** The spooled rows' statements, read back a batch at a time as the route asks for them. */
+    public Iterator<Sql> drain() throws Exception {
+        awaitWrites();
+        return writes();
+    }
+
+    /** The listing is complete: what is left, the spooled rows included, goes to the staging table. */
+    public Iterator<Sql> endListing() throws Exception {
+        awaitWrites();
+        if (spooling) {
             startDraining();
         }
         return writes();
     }
 
-    /** The listing is complete: what is left, the spooled rows included, goes to the staging table. */
-    public Iterator<Sql> endListing() {
-        if (spooling) {
-            startDraining();
+    // One page's write may be in flight (route write-page, on the writers' pool) while the next page is
+    // converted; every other write, and the swap, waits for it first.
+    private final java.util.concurrent.Semaphore writing = new java.util.concurrent.Semaphore(1);
+    private volatile Exception writeFailure;
+
+    /** Before a page's write is handed on: waits for the one before, whose failure becomes this table's. */
+    public void beforeWrite() throws Exception {
+        writing.acquire();
+        if (writeFailure != null) {
+            writing.release();
+            throw writeFailure;
         }
-        return writes();
+    }
+
+    /** The page's write has ended, with this failure or none. */
+    public void afterWrite(Exception failure) {
+        if (failure != null && writeFailure == null) {
+            writeFailure = failure;
+        }
+        writing.release();
+    }
+
+    /** Waits for the page write in flight, if any; its failure becomes this table's. */
+    public void awaitWrites() throws Exception {
+        writing.acquire();
+        writing.release();
+        if (writeFailure != null) {
+            throw writeFailure;
+        }
+    }
+
+    /** Like {@link #awaitWrites()}, for a table already failing: never throws, waits 30 s at most. */
+    void awaitWritesQuietly() {
+        try {
+            if (writing.tryAcquire(30, java.util.concurrent.TimeUnit.SECONDS)) {
+                writing.release();
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     private void startDraining() {

@@ -71,7 +71,7 @@ public final class WriterBenchmark {
      * the database; the tables written are dropped again.
      */
     public static Result measure(ProducerTemplate routes, DataSource dataSource, Connection writer, Connection reader,
-                                 int sampleRows) throws SQLException {
+                                 int sampleRows) throws Exception {
         Dialect dialect = Dialect.of(writer);
         Catalog catalog = Catalog.load();
         Result total = new Result(0, 0, 0);
@@ -94,7 +94,7 @@ public final class WriterBenchmark {
                     rows = one.rows();
                 }
                 total = total.plus(new Result(rows, median(writerSeconds), median(rawSeconds)));
-            } catch (SQLException | RuntimeException e) {
+            } catch (Exception e) {
                 dropQuietly(writer, dialect, ours, raw, e);
                 throw e;
             } finally {
@@ -187,7 +187,7 @@ public final class WriterBenchmark {
     private static double writeThroughTableLoad(ProducerTemplate routes, DataSource dataSource, Dialect dialect,
                                                 Catalog catalog, Connection connection, Source source, String table,
                                                 List<Page> pages, int sampleRows)
-            throws SQLException {
+            throws Exception {
         Catalog.Listing listing = catalog.listing(source.path());
         long nanos = 0;
         long start = System.nanoTime();
@@ -221,7 +221,7 @@ public final class WriterBenchmark {
             routes.sendBody("direct:incident-sql", load.swap());
             dialect.writeThrough(connection);
             nanos += System.nanoTime() - start;
-        } catch (SQLException | RuntimeException e) {
+        } catch (Exception e) {
             routes.sendBody("direct:incident-sql", load.abort());
             throw e;
         } finally {

@@ -28,6 +28,7 @@ final class SqlRoutes implements AutoCloseable {
         this.dataSource = h2;
         camel.getRegistry().bind("incidentDataSource", dataSource);
         camel.getRegistry().bind("incidentSqlParameters", new SqlParameters());
+        camel.getRegistry().bind("incidentSyncWriters", camel.getExecutorServiceManager().newFixedThreadPool(this, "writers", 2));
         Settings settings = new Settings(Map.of("incident.api.key", "unused")::get);
         camel.getRegistry().bind("incidentSync", new IncidentSync(settings, dataSource, false, Catalog.load(),
                 new IncidentApi(settings, Catalog.load())));
