@@ -231,8 +231,13 @@ public final class IncidentSync {
         return text.length() > 40 ? text.substring(0, 40) + "..." : text;
     }
 
+    /** Converts the record (the body) to its table's row; property {@code flush} says when the rows fill a statement. */
     public void addRecord(Exchange exchange) {
-        exchange.getProperty("load", TableLoad.class).add(exchange.getMessage().getBody(ObjectNode.class));
+        TableLoad load = exchange.getProperty("load", TableLoad.class);
+        load.add(exchange.getMessage().getBody(ObjectNode.class));
+        if (load.isBatchFull()) {
+            exchange.setProperty("flush", true);
+        }
     }
 
     /** The rows waiting, as statements, when they fill a statement before their page ends. */
