@@ -132,9 +132,16 @@ public class IncidentSyncConfiguration implements CamelConfiguration {
         if (!settings.dbPassword().isEmpty()) {
             config.setPassword(settings.dbPassword());
         }
-        // a connection per table at once, one holding the destination's lock through the run, and spares
-        config.setMaximumPoolSize(settings.concurrency() + 4);
+        // a connection per table and per table's page writer at once, one holding the destination's lock
+        // through the run, and spares
+        config.setMaximumPoolSize(settings.concurrency() * 2 + 4);
         config.setMinimumIdle(0);
+        if (upper.startsWith("JDBC:H2:")) {
+            // H2 refuses new connections while a swap holds its exclusive mode: the pool never opens one
+            // during a run (IncidentSync.startRun opens them all first) and never retires one
+            config.setMaxLifetime(0);
+            config.setIdleTimeout(0);
+        }
         config.setPoolName("incident-sync");
         // fail fast (one clear line) rather than hang when the database is unreachable
         config.setInitializationFailTimeout(-1);

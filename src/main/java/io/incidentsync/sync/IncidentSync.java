@@ -93,6 +93,16 @@ public final class IncidentSync {
             return List.of();
         }
         exchange.setProperty(LOCK, lock);
+        if (dialect instanceof Dialect.H2) {
+            try {
+                openEveryPooledConnection();
+            } catch (SQLException e) {
+                lock.release();
+                failEveryTable(run, "cannot reach the database at " + redact(settings.dbUrl()) + ": " + rootMessage(e)
+                        + "; check incident.db.url (INCIDENT_DB_URL), incident.db.user and incident.db.password");
+                return List.of();
+            }
+        }
         // finishRun gives the lock back; when the run fails before it, the exchange's end does
         exchange.getExchangeExtension().addOnCompletion(new SynchronizationAdapter() {
             @Override
@@ -103,6 +113,29 @@ public final class IncidentSync {
         api.resetReachability();
         LOG.info("sync {} started: {} table(s) from {}", run.id(), enabled.size(), settings.apiUrl());
         return enabled;
+    }
+
+    /**
+     * H2 refuses a new connection while a table's swap holds its exclusive mode, so the pool's
+     * connections are all opened before any table starts (the pool keeps them: see
+     * IncidentSyncConfiguration).
+     */
+    private void openEveryPooledConnection() throws SQLException {
+        if (!(dataSource instanceof com.zaxxer.hikari.HikariDataSource hikari)) {
+            return;
+        }
+        List<Connection> open = new ArrayList<>();
+        var pool = hikari.getHikariPoolMXBean();
+        int wanted = hikari.getMaximumPoolSize() - (pool == null ? 0 : pool.getActiveConnections());
+        try {
+            for (int i = 0; i < wanted; i++) {
+                open.add(hikari.getConnection());
+            }
+        } finally {
+            for (Connection c : open) {
+                c.close();
+            }
+        }
     }
 
     /** The application is stopping: the tables being synced end now, keeping their previous rows. */
@@ -273,6 +306,11 @@ public final class IncidentSync {
                 : new SyncException("writing a page of " + exchange.getProperty("table", String.class) + " failed"));
     }
 
+    /** Waits for the table's page write in flight; its failure becomes the table's. */
+    public void awaitWrites(Exchange exchange) throws Exception {
+        exchange.getProperty("load", TableLoad.class).awaitWrites();
+    }
+
     /** Rows that waited on disk for the child listings: the body becomes their statements. */
     public Iterator<Sql> drain(Exchange exchange) throws Exception {
         return exchange.getProperty("load", TableLoad.class).drain();
@@ -346,7 +384,9 @@ public final class IncidentSync {
             load.awaitWritesQuietly();
             out.addAll(load.abort());
             load.close();
-            releaseExclusiveMode();
+            if (load.swapping()) {
+                releaseExclusiveMode();
+            }
         }
         if (run != null && table != null) {
             out.addAll(record(run, exchange, load, false, message));

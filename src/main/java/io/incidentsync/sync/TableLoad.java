@@ -90,6 +90,7 @@ public final class TableLoad implements IncidentApi.ApiMeter {
     private final List<ColumnType> types = new ArrayList<>();
     private final List<String[]> childBatch = new ArrayList<>();
     private boolean created;
+    private volatile boolean swapping;
     private final long startedNanos = System.nanoTime();
 
     private long pages;
@@ -591,6 +592,7 @@ public final class TableLoad implements IncidentApi.ApiMeter {
      * large table needs memory in proportion to it).
      */
     public List<Sql> swap() throws SQLException {
+        swapping = true;
         List<Sql> out = new ArrayList<>();
         rows = count(stage);
         Map<String, String> live = liveColumns(table);
@@ -697,6 +699,11 @@ public final class TableLoad implements IncidentApi.ApiMeter {
                 }
             });
         }
+    }
+
+    /** True once the swap's statements were built: a failure from here on may be in the middle of it. */
+    boolean swapping() {
+        return swapping;
     }
 
     /** Deletes the spool; never throws. */
