@@ -309,10 +309,7 @@ public final class TableLoad implements IncidentApi.ApiMeter {
         pages++;
         pageRecords = 0;
         List<Sql> out = new ArrayList<>();
-        boolean wasDraining = draining;
-        draining = false;
-        writes().forEachRemaining(out::add);
-        draining = wasDraining;
+        writes(false).forEachRemaining(out::add);
         if (spooling && childrenReady.getAsBoolean()) {
             startDraining();
         }
@@ -394,6 +391,11 @@ public final class TableLoad implements IncidentApi.ApiMeter {
      * memory.
      */
     public Iterator<Sql> writes() {
+        return writes(true);
+    }
+
+    /** {@link #writes()}, with or without the spooled rows that may be draining. */
+    private Iterator<Sql> writes(boolean withSpool) {
         return new Iterator<>() {
             private final Deque<Sql> ready = new ArrayDeque<>();
 
@@ -417,18 +419,15 @@ public final class TableLoad implements IncidentApi.ApiMeter {
 
             private void fill() throws SQLException {
                 while (ready.isEmpty()) {
-                    if (!created) {
-                        ready.add(Sql.of(createTable(stage, true)));
-                        created = true;
-                        ddl.clear();
-                    } else if (!ddl.isEmpty()) {
+                    if (!ddl.isEmpty()) {
                         ready.addAll(ddl);
                         ddl.clear();
+                    } else if (!created) {
+                        ready.add(Sql.of(createTable(stage, true)));
+                        created = true;
                     } else if (!batch.isEmpty() || !childBatch.isEmpty()) {
                         ready.addAll(rowStatements());
-                    } else if (draining && !readSpool()) {
-                        return;
-                    } else if (!draining) {
+                    } else if (!withSpool || !draining || !readSpool()) {
                         return;
                     }
                 }
