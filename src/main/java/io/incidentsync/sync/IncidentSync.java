@@ -179,6 +179,7 @@ public final class IncidentSync {
             throw new SyncException("cannot reach the database at " + redact(settings.dbUrl()) + ": "
                     + rootMessage(e) + "; check incident.db.url (INCIDENT_DB_URL), incident.db.user and incident.db.password");
         }
+        load.renameAbove(settings.h2CopySwapMaxChars());
         exchange.setProperty("load", load);
         return load.setup();
     }

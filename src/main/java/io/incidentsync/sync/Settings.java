@@ -38,6 +38,7 @@ public final class Settings {
         DEFAULTS.put("incident.rate.window-seconds", "60");
         DEFAULTS.put("incident.cluster.enabled", "false");
         DEFAULTS.put("incident.cluster.checkin-millis", "5000");
+        DEFAULTS.put("incident.h2.copy-swap-max-mb", "32");
     }
 
     private final Function<String, String> lookup;
@@ -127,6 +128,14 @@ public final class Settings {
         return Double.parseDouble(get("incident.rate.window-seconds"));
     }
 
+    /**
+     * H2 only: the most text (in millions of characters) a table's new rows may hold and still replace
+     * the live rows by a copy in one transaction; a larger table is renamed into place instead.
+     */
+    public long h2CopySwapMaxChars() {
+        return intValue("incident.h2.copy-swap-max-mb") * 1_000_000L;
+    }
+
     private int intValue(String key) {
         return Integer.parseInt(get(key));
     }
@@ -207,6 +216,14 @@ public final class Settings {
             } catch (NumberFormatException e) {
                 problems.add("'" + get(k) + "' is not a positive whole number for " + k + " (" + envName(k) + ")");
             }
+        }
+        try {
+            if (intValue("incident.h2.copy-swap-max-mb") < 0) {
+                throw new NumberFormatException();
+            }
+        } catch (NumberFormatException e) {
+            problems.add("'" + get("incident.h2.copy-swap-max-mb") + "' is not a whole number of at least 0 for"
+                    + " incident.h2.copy-swap-max-mb (INCIDENT_H2_COPY_SWAP_MAX_MB)");
         }
         for (String k : Arrays.asList("incident.rate.per-minute", "incident.rate.incidents-per-minute",
                 "incident.rate.window-seconds")) {

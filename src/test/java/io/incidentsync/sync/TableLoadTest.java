@@ -147,6 +147,55 @@ class TableLoadTest {
         }
     }
 
+    /**
+     * H2 copies the new rows into the live table in one transaction while they hold no more text than
+     * the limit, so a reader never finds the table missing; above the limit it renames the staging
+     * table into place instead. Both leave exactly the new rows and no staging or replaced table.
+     */
+    @Test
+    void h2CopiesRowsUpToTheLimitAndRenamesAboveIt() throws Exception {
+        String url = "jdbc:h2:file:" + dir.resolve("db").toAbsolutePath();
+        try (SqlRoutes routes = new SqlRoutes(url)) {
+            TableLoad first = load("t", routes, () -> true);
+            first.add(record("01HA", "first"));
+            routes.send(first.endPage());
+            routes.send(first.endListing());
+            routes.send(first.swap());
+            first.close();
+
+            TableLoad copied = load("t", routes, () -> true);
+            copied.add(record("01HB", "second"));
+            routes.send(copied.endPage());
+            routes.send(copied.endListing());
+            List<Sql> copy = copied.swap();
+            String copyText = copy.stream().map(Sql::getText).reduce("", (a, b) -> a + "\n" + b);
+            assertTrue(copyText.contains("DELETE FROM") && !copyText.contains("RENAME"), copyText);
+            routes.send(copy);
+            copied.close();
+            try (Connection c = DriverManager.getConnection(url)) {
+                assertEquals(List.of("second"), rows(c, "t").stream().map(r -> r.get("NAME")).toList());
+            }
+
+            TableLoad renamed = load("t", routes, () -> true);
+            // "01HC" and "third": 9 characters of text, over a limit of 8
+            renamed.renameAbove(8);
+            renamed.add(record("01HC", "third"));
+            routes.send(renamed.endPage());
+            routes.send(renamed.endListing());
+            List<Sql> rename = renamed.swap();
+            String renameText = rename.stream().map(Sql::getText).reduce("", (a, b) -> a + "\n" + b);
+            assertTrue(renameText.contains("RENAME TO") && !renameText.contains("DELETE FROM"), renameText);
+            routes.send(rename);
+            renamed.close();
+        }
+        try (Connection c = DriverManager.getConnection(url); Statement s = c.createStatement();
+             ResultSet rs = s.executeQuery("SELECT COUNT(*) FROM INFORMATION_SCHEMA.TABLES WHERE TABLE_NAME LIKE '_SDC_%'")) {
+            rs.next();
+            assertEquals(0, rs.getInt(1), "no staging or replaced table is left");
+            assertEquals(List.of("third"), rows(c, "t").stream().map(r -> r.get("NAME")).toList());
+        }
+    }
+
     private static ObjectNode record(String id, String name) {
         ObjectNode r = Page.MAPPER.createObjectNode();
         r.put("id", id);
