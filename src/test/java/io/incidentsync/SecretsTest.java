@@ -105,10 +105,13 @@ class SecretsTest {
     }
 
     /** The test's class path without the test classes, as the jar would have it (and each routes folder once). */
+    /** The runnable jar's contents: the classes, the dependencies, and its log4j2.properties (src/jar). */
     private static String productClassPath() {
-        return String.join(File.pathSeparator, new java.util.LinkedHashSet<>(
-                java.util.Arrays.stream(System.getProperty("java.class.path").split(File.pathSeparator))
-                        .filter(entry -> !entry.endsWith("test-classes")).toList()));
+        java.util.Set<String> entries = new java.util.LinkedHashSet<>();
+        entries.add(Path.of("src", "jar").toAbsolutePath().toString());
+        java.util.Arrays.stream(System.getProperty("java.class.path").split(File.pathSeparator))
+                .filter(entry -> !entry.endsWith("test-classes")).forEach(entries::add);
+        return String.join(File.pathSeparator, entries);
     }
 
     private static String around(String text, int at) {
