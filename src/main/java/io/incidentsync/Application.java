@@ -85,8 +85,14 @@ public final class Application {
         values.forEach(main::addOverrideProperty);
         main.addOverrideProperty("incident.schedule.enabled", Boolean.toString(scheduled));
         String dir = values.get(ROUTES_DIR);
-        if (dir != null) {
-            main.addOverrideProperty("camel.main.routes-include-pattern", "file:" + Path.of(dir).toAbsolutePath() + "/*.camel.yaml");
+        String extra = values.get("incident.routes.extra");
+        if (dir != null || extra != null) {
+            // the packaged routes (or their edited copies), then the user's own routes beside them
+            String pattern = dir != null ? "file:" + Path.of(dir).toAbsolutePath() + "/*.camel.yaml" : "classpath:routes/*.camel.yaml";
+            if (extra != null) {
+                pattern += ",file:" + Path.of(extra).toAbsolutePath() + "/*.camel.yaml";
+            }
+            main.addOverrideProperty("camel.main.routes-include-pattern", pattern);
         }
         return main;
     }

@@ -144,6 +144,17 @@ final class SyncHarness implements AutoCloseable {
         return out;
     }
 
+    /** The first column of every row the query returns. */
+    List<Object> column(String sql) throws SQLException {
+        List<Object> out = new java.util.ArrayList<>();
+        try (Connection c = connect(); Statement s = c.createStatement(); ResultSet rs = s.executeQuery(sql)) {
+            while (rs.next()) {
+                out.add(rs.getObject(1));
+            }
+        }
+        return out;
+    }
+
     long count(String sql) throws SQLException {
         try (Connection c = connect(); Statement s = c.createStatement(); ResultSet rs = s.executeQuery(sql)) {
             rs.next();

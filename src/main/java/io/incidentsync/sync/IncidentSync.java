@@ -163,6 +163,7 @@ public final class IncidentSync {
         SyncRun run = exchange.getProperty("run", SyncRun.class);
         exchange.setProperty("table", table);
         exchange.setProperty("startedAt", OffsetDateTime.now(ZoneOffset.UTC));
+        exchange.setProperty("destinations", hasDestinations());
         LOG.info("{}: started", table);
         Map<String, String> childColumns = new LinkedHashMap<>();
         if (table.equals("incidents")) {
@@ -272,6 +273,50 @@ public final class IncidentSync {
         if (load.isBatchFull()) {
             exchange.setProperty("flush", true);
         }
+    }
+
+    /**
+     * Makes the record the message every destination of incident.destinations receives: the record's
+     * JSON text, and headers naming its table, the run and the extraction time. Each destination gets
+     * a copy of this message (the route's loop copies it), so no destination sees another's output.
+     */
+    public void toDestinationMessage(Exchange exchange) {
+        SyncRun run = exchange.getProperty("run", SyncRun.class);
+        ObjectNode record = exchange.getMessage().getBody(ObjectNode.class);
+        exchange.setProperty("recordId", record.path("id").asText(""));
+        org.apache.camel.Message message = exchange.getMessage();
+        message.setBody(Page.json(record));
+        message.setHeader("incidentTable", exchange.getProperty("table", String.class));
+        message.setHeader("incidentRunId", run.id());
+        message.setHeader("incidentExtractedAt", run.startedAt().toString());
+        exchange.setProperty("destinationList", settings.destinations());
+    }
+
+    /** The destination of this turn of the route's loop. */
+    public String destination(Exchange exchange) {
+        @SuppressWarnings("unchecked")
+        List<String> list = exchange.getProperty("destinationList", List.class);
+        return list.get(exchange.getProperty(Exchange.LOOP_INDEX, Integer.class));
+    }
+
+    /** Whether incident.destinations names any endpoint, for the record route's filter. */
+    public boolean hasDestinations() {
+        return !settings.destinations().isEmpty();
+    }
+
+    /** A destination failed: the table fails with a line naming the destination, the record and the cause. */
+    public void destinationFailed(Exchange exchange) {
+        Throwable cause = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Throwable.class);
+        Throwable root = cause;
+        while (root != null && root.getCause() != null && root.getCause() != root) {
+            root = root.getCause();
+        }
+        String destination = org.apache.camel.util.URISupport.sanitizeUri(exchange.getProperty("destination", String.class));
+        throw new SyncException("the destination " + destination + " failed on record "
+                + exchange.getProperty("recordId", String.class) + ": "
+                + (root == null ? "unknown error" : root.getClass().getSimpleName() + ": " + root.getMessage())
+                + "; the table keeps its previous rows; fix the destination or take it out of incident.destinations"
+                + " (INCIDENT_DESTINATIONS)");
     }
 
     /** The rows waiting, as statements, when they fill a statement before their page ends. */

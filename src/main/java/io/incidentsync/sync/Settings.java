@@ -39,6 +39,8 @@ public final class Settings {
         DEFAULTS.put("incident.cluster.enabled", "false");
         DEFAULTS.put("incident.cluster.checkin-millis", "5000");
         DEFAULTS.put("incident.h2.copy-swap-max-mb", "32");
+        DEFAULTS.put("incident.destinations", "");
+        DEFAULTS.put("incident.routes.extra", "");
     }
 
     private final Function<String, String> lookup;
@@ -126,6 +128,17 @@ public final class Settings {
     /** The window the API counts its limits over: a budget sends at most a window's worth at once. */
     public double rateWindowSeconds() {
         return Double.parseDouble(get("incident.rate.window-seconds"));
+    }
+
+    /** Camel endpoint URIs every record of every table is sent to, besides the SQL tables. */
+    public List<String> destinations() {
+        List<String> out = new ArrayList<>();
+        for (String uri : get("incident.destinations").split(",")) {
+            if (!uri.isBlank()) {
+                out.add(uri.trim());
+            }
+        }
+        return out;
     }
 
     /**
@@ -216,6 +229,11 @@ public final class Settings {
             } catch (NumberFormatException e) {
                 problems.add("'" + get(k) + "' is not a positive whole number for " + k + " (" + envName(k) + ")");
             }
+        }
+        String extra = get("incident.routes.extra");
+        if (!extra.isEmpty() && !java.nio.file.Files.isDirectory(java.nio.file.Path.of(extra))) {
+            problems.add("incident.routes.extra (INCIDENT_ROUTES_EXTRA) names '" + extra + "', which is not a directory;"
+                    + " point it at the directory holding your *.camel.yaml files");
         }
         try {
             if (intValue("incident.h2.copy-swap-max-mb") < 0) {
