@@ -163,6 +163,8 @@ public final class IncidentSync {
         SyncRun run = exchange.getProperty("run", SyncRun.class);
         exchange.setProperty("table", table);
         exchange.setProperty("startedAt", OffsetDateTime.now(ZoneOffset.UTC));
+        // read once a table, not once a record
+        exchange.setProperty("destinationList", settings.destinations());
         exchange.setProperty("destinations", hasDestinations());
         LOG.info("{}: started", table);
         Map<String, String> childColumns = new LinkedHashMap<>();
@@ -289,7 +291,6 @@ public final class IncidentSync {
         message.setHeader("incidentTable", exchange.getProperty("table", String.class));
         message.setHeader("incidentRunId", run.id());
         message.setHeader("incidentExtractedAt", run.startedAt().toString());
-        exchange.setProperty("destinationList", settings.destinations());
     }
 
     /** The destination of this turn of the route's loop. */
