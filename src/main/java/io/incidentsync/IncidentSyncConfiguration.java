@@ -116,6 +116,25 @@ public class IncidentSyncConfiguration implements CamelConfiguration {
         return false;
     }
 
+    /**
+     * A MariaDB or MySQL URL as the bundled MariaDB driver needs it: the swap sends several statements
+     * in one (allowMultiQueries), and the driver takes jdbc:mysql: only when told to (permitMysqlScheme).
+     * Options the user set stay as they are.
+     */
+    static String mariaDbUrl(String url) {
+        String lower = url.toLowerCase(java.util.Locale.ROOT);
+        StringBuilder out = new StringBuilder(url);
+        char separator = url.contains("?") ? '&' : '?';
+        if (!lower.contains("allowmultiqueries=")) {
+            out.append(separator).append("allowMultiQueries=true");
+            separator = '&';
+        }
+        if (lower.startsWith("jdbc:mysql:") && !lower.contains("permitmysqlscheme")) {
+            out.append(separator).append("permitMysqlScheme");
+        }
+        return out.toString();
+    }
+
     static HikariDataSource dataSource(Settings settings) {
         HikariConfig config = new HikariConfig();
         String url = settings.dbUrl();
@@ -124,6 +143,9 @@ public class IncidentSyncConfiguration implements CamelConfiguration {
         // tables; the pool closes it instead, after the routes (above). H2 refuses this with AUTO_SERVER.
         if (upper.startsWith("JDBC:H2:") && !upper.contains("DB_CLOSE_ON_EXIT") && !upper.contains("AUTO_SERVER=TRUE")) {
             url += ";DB_CLOSE_ON_EXIT=FALSE";
+        }
+        if (upper.startsWith("JDBC:MARIADB:") || upper.startsWith("JDBC:MYSQL:")) {
+            url = mariaDbUrl(url);
         }
         config.setJdbcUrl(url);
         if (!settings.dbUser().isEmpty()) {

@@ -239,7 +239,7 @@ class ConcurrentSyncTest {
 
     String stagingTables() {
         return "SELECT table_name FROM information_schema.tables WHERE lower(table_name) LIKE '\\_sdc\\_stage\\_%' "
-                + "AND table_schema = current_schema";
+                + "AND table_schema = " + (url.startsWith("jdbc:mariadb:") ? "DATABASE()" : "current_schema");
     }
 
     /** The first column of a query's rows, sorted. */

@@ -49,10 +49,21 @@ final class SyncHarness implements AutoCloseable {
         return this;
     }
 
+    /** Points the syncs at a fresh database of the test MariaDB server instead of the H2 file; dropped at close. */
+    SyncHarness onMariaDb() throws SQLException {
+        dbUrl = TestMariaDb.freshDatabaseUrl();
+        return this;
+    }
+
+    boolean isMariaDb() {
+        return dbUrl.startsWith("jdbc:mariadb:") || dbUrl.startsWith("jdbc:mysql:");
+    }
+
     /** The tables of the destination, lower-cased. */
     List<String> tables() throws SQLException {
         List<String> out = new ArrayList<>();
-        try (Connection c = connect(); ResultSet rs = c.getMetaData().getTables(null, c.getSchema(), "%", new String[] {"TABLE"})) {
+        try (Connection c = connect(); ResultSet rs = c.getMetaData().getTables(isMariaDb() ? c.getCatalog() : null,
+                isMariaDb() ? null : c.getSchema(), "%", new String[] {"TABLE"})) {
             while (rs.next()) {
                 out.add(rs.getString("TABLE_NAME").toLowerCase(Locale.ROOT));
             }
@@ -122,7 +133,10 @@ final class SyncHarness implements AutoCloseable {
                 Map<String, Object> row = new HashMap<>();
                 for (int i = 1; i <= meta.getColumnCount(); i++) {
                     Object value = rs.getObject(i);
-                    if (value instanceof java.sql.Timestamp) {
+                    if (value != null && isMariaDb() && meta.getColumnTypeName(i).toUpperCase(Locale.ROOT).startsWith("DATETIME")) {
+                        // DATETIME holds the UTC wall-clock time (README, MariaDB and MySQL)
+                        value = rs.getObject(i, java.time.LocalDateTime.class).atOffset(java.time.ZoneOffset.UTC);
+                    } else if (value instanceof java.sql.Timestamp) {
                         // PostgreSQL hands timestamptz out as Timestamp unless asked for the offset type
                         value = rs.getObject(i, java.time.OffsetDateTime.class);
                     } else if (value != null && value.getClass().getName().equals("org.postgresql.util.PGobject")) {
@@ -165,6 +179,9 @@ final class SyncHarness implements AutoCloseable {
     @Override
     public void close() throws IOException {
         simulator.close();
+        if (isMariaDb()) {
+            TestMariaDb.drop(dbUrl);
+        }
         try (var files = Files.walk(dir)) {
             files.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
         }

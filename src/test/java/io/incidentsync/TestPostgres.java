@@ -1,14 +1,10 @@
 package io.incidentsync;
 
-import org.junit.jupiter.api.Assumptions;
-
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.UUID;
-
-import static org.junit.jupiter.api.Assertions.fail;
 
 /**
  * The PostgreSQL server the *Postgres tests need: INCIDENT_TEST_PG_URL (or -Dincident.test.pg.url), a JDBC
@@ -21,19 +17,8 @@ final class TestPostgres {
     }
 
     static String url() {
-        String url = System.getProperty("incident.test.pg.url", "");
-        if (url.isBlank()) {
-            url = System.getenv().getOrDefault("INCIDENT_TEST_PG_URL", "");
-        }
-        if (url.isBlank()) {
-            String why = "no PostgreSQL server for this test: set INCIDENT_TEST_PG_URL, e.g. "
-                    + "jdbc:postgresql://127.0.0.1:5432/test?user=postgres (see README, Tests)";
-            if (Boolean.getBoolean("incident.test.require-servers")) {
-                fail(why);
-            }
-            Assumptions.abort(why);
-        }
-        return url;
+        return TestServers.required("incident.test.pg.url", "INCIDENT_TEST_PG_URL", "PostgreSQL server",
+                "jdbc:postgresql://127.0.0.1:5432/test?user=postgres");
     }
 
     /** A new, empty schema on the test server, as a JDBC URL whose connections use it. */

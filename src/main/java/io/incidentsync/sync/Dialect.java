@@ -29,12 +29,48 @@ public abstract class Dialect {
         if (product.toLowerCase(Locale.ROOT).contains("h2")) {
             return new H2();
         }
-        throw new SQLException("unsupported destination database '" + product + "': use H2 or PostgreSQL");
+        if (product.toLowerCase(Locale.ROOT).contains("mariadb") || product.toLowerCase(Locale.ROOT).contains("mysql")) {
+            return new MariaDb(product.toLowerCase(Locale.ROOT).contains("mysql"));
+        }
+        throw new SQLException("unsupported destination database '" + product + "': use H2, PostgreSQL, MariaDB or MySQL");
     }
 
     /** A quoted identifier in the case the database stores unquoted names in. */
     public String quote(String identifier) {
         return '"' + storedCase(identifier) + '"';
+    }
+
+    /**
+     * Checks, once a run, that the connection can take what the sync sends; throws with the cause and
+     * the fix when not.
+     */
+    public void check(Connection connection) throws SQLException {
+    }
+
+    /** What follows the column list of every {@code CREATE TABLE}: a character set, for one. */
+    public String tableOptions() {
+        return "";
+    }
+
+    /** A value as it is bound: a timestamp as the column type stores it. */
+    public Object bindable(Object value) {
+        return value;
+    }
+
+    /**
+     * Characters of text in one statement at most, beyond the bound-value limit: a database that takes a
+     * statement as one packet of limited size needs it. A row larger than this is a statement of its own.
+     */
+    public long maxStatementChars() {
+        return Long.MAX_VALUE;
+    }
+
+    /**
+     * True when {@link #renameSwap} replaces the live table in one atomic step, so it is taken whenever
+     * {@link #mayRename} allows, whatever the table's size.
+     */
+    public boolean renamesAtomically() {
+        return false;
     }
 
     /** The SQL type of a column; key columns need a type that can be indexed. */
@@ -47,6 +83,19 @@ public abstract class Dialect {
 
     /** Changes a column's type to text, keeping its values as their text. */
     public abstract String widenToText(String table, String column);
+
+    /**
+     * {@link #widenToText(String, String)} for a column of type {@code from} (null when not known), so
+     * that every database keeps a value as the same text.
+     */
+    public String widenToText(String table, String column, ColumnType from) {
+        return widenToText(table, column);
+    }
+
+    /** The column type whose text widening differs for a type name the catalogue reports, or null. */
+    ColumnType typeOf(String typeName) {
+        return null;
+    }
 
     /** The bind marker for a value of this type. */
     public String marker(ColumnType type) {
@@ -357,6 +406,219 @@ public abstract class Dialect {
             }
             sql.append("UPDATE SET ").append(rest.stream().map(c -> quote(c) + " = EXCLUDED." + quote(c))
                     .collect(Collectors.joining(", ")));
+            return sql.toString();
+        }
+    }
+
+    /**
+     * MariaDB, and MySQL through the same driver: backquoted lower-case names, JSON columns (MariaDB
+     * keeps them as text checked by JSON_VALID, MySQL as its JSON type), UTC timestamps in DATETIME(6),
+     * an atomic RENAME TABLE for the swap and a named lock per database.
+     */
+    static final class MariaDb extends Dialect {
+        /**
+         * Key columns are indexed, and an index entry takes at most 3,072 bytes: four key columns of 191
+         * characters of four bytes each fit. Every other text is LONGTEXT (up to 4 GB).
+         */
+        static final String KEY_TEXT = "VARCHAR(191)";
+        /** Below the server's default max_allowed_packet (16 MB), counting four bytes a character. */
+        static final long MAX_STATEMENT_CHARS = 3_000_000L;
+
+        private final boolean mysql;
+
+        MariaDb(boolean mysql) {
+            this.mysql = mysql;
+        }
+
+        @Override
+        public String quote(String identifier) {
+            return '`' + storedCase(identifier).replace("`", "``") + '`';
+        }
+
+        @Override
+        protected String storedCase(String identifier) {
+            return identifier.toLowerCase(Locale.ROOT);
+        }
+
+        @Override
+        public void check(Connection connection) throws SQLException {
+            try (Statement s = connection.createStatement(); ResultSet rs = s.executeQuery("SELECT DATABASE()")) {
+                if (!rs.next() || rs.getString(1) == null) {
+                    throw new SQLException("the JDBC URL names no database; add one after the host in incident.db.url"
+                            + " (INCIDENT_DB_URL), e.g. jdbc:mariadb://127.0.0.1:3306/incident");
+                }
+            }
+            try (Statement s = connection.createStatement()) {
+                s.execute("DO 1; DO 2");
+            } catch (SQLException e) {
+                throw new SQLException("the connection does not run several statements in one, which the swap"
+                        + " needs; add allowMultiQueries=true to the JDBC URL (" + e.getMessage() + ")", e);
+            }
+        }
+
+        @Override
+        public String tableOptions() {
+            // binary collation: keys compare as the API's ids do, case and accents included
+            return " CHARACTER SET utf8mb4 COLLATE utf8mb4_bin";
+        }
+
+        /** DATETIME keeps no offset: timestamps are stored as their UTC wall-clock time. */
+        @Override
+        public Object bindable(Object value) {
+            return value instanceof java.time.OffsetDateTime t
+                    ? t.withOffsetSameInstant(java.time.ZoneOffset.UTC).toLocalDateTime() : value;
+        }
+
+        @Override
+        public long maxStatementChars() {
+            return MAX_STATEMENT_CHARS;
+        }
+
+        /** Lone surrogates become U+FFFD rather than the driver's {@code ?} or a JSON_VALID failure; NUL is kept. */
+        @Override
+        public String storable(ColumnType type, String value) {
+            return type == ColumnType.JSON ? PostgresText.jsonKeepingNul(value) : PostgresText.textKeepingNul(value);
+        }
+
+        @Override
+        public String type(ColumnType type, boolean key) {
+            switch (type) {
+                case TIMESTAMP: return "DATETIME(6)";
+                case BIGINT: return "BIGINT";
+                case DOUBLE: return "DOUBLE";
+                case BOOLEAN: return "BOOLEAN";
+                case JSON: return "JSON";
+                default: return key ? KEY_TEXT : "LONGTEXT";
+            }
+        }
+
+        @Override
+        public boolean isText(String typeName) {
+            String t = typeName.toLowerCase(Locale.ROOT);
+            return t.equals("longtext") || t.equals("mediumtext") || t.equals("text") || t.equals("varchar");
+        }
+
+        @Override
+        public String widenToText(String table, String column) {
+            return "ALTER TABLE " + quote(table) + " MODIFY COLUMN " + quote(column) + " LONGTEXT";
+        }
+
+        /** A BOOLEAN column is a number here: its values become true and false, as in the other databases. */
+        @Override
+        public String widenToText(String table, String column, ColumnType from) {
+            String widen = widenToText(table, column);
+            return from != ColumnType.BOOLEAN ? widen : widen + "; UPDATE " + quote(table) + " SET " + quote(column)
+                    + " = IF(" + quote(column) + " = '0', 'false', 'true') WHERE " + quote(column) + " IS NOT NULL";
+        }
+
+        @Override
+        ColumnType typeOf(String typeName) {
+            String t = typeName.toLowerCase(Locale.ROOT);
+            return t.equals("tinyint") || t.equals("boolean") ? ColumnType.BOOLEAN : null;
+        }
+
+        /**
+         * The columns from the database's catalogue; a MariaDB JSON column (text checked by JSON_VALID)
+         * is reported as {@code json}, as MySQL reports its own.
+         */
+        @Override
+        public Map<String, String> columns(Connection connection, String table) throws SQLException {
+            Map<String, String> out = new LinkedHashMap<>();
+            String sql = "SELECT c.COLUMN_NAME, c.DATA_TYPE, EXISTS (SELECT 1 FROM information_schema.CHECK_CONSTRAINTS k"
+                    + " WHERE k.CONSTRAINT_SCHEMA = c.TABLE_SCHEMA AND k.TABLE_NAME = c.TABLE_NAME"
+                    + " AND k.CHECK_CLAUSE = CONCAT('json_valid(`', c.COLUMN_NAME, '`)'))"
+                    + " FROM information_schema.COLUMNS c WHERE c.TABLE_SCHEMA = DATABASE() AND c.TABLE_NAME = ?"
+                    + " ORDER BY c.ORDINAL_POSITION";
+            if (mysql) {
+                // MySQL has no CHECK_CONSTRAINTS.TABLE_NAME; its JSON columns say so themselves
+                sql = "SELECT COLUMN_NAME, DATA_TYPE, 0 FROM information_schema.COLUMNS"
+                        + " WHERE TABLE_SCHEMA = DATABASE() AND TABLE_NAME = ? ORDER BY ORDINAL_POSITION";
+            }
+            try (PreparedStatement ps = connection.prepareStatement(sql)) {
+                ps.setString(1, storedCase(table));
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        out.put(rs.getString(1).toLowerCase(Locale.ROOT), rs.getBoolean(3) ? "json" : rs.getString(2));
+                    }
+                }
+            }
+            return out;
+        }
+
+        /**
+         * RENAME TABLE swaps both names in one atomic step: a reader's query waits for it and then reads
+         * the new table. Views and grants name tables, so they apply to the new one. Not when a foreign
+         * key refers to the live table, or a trigger or an index of the user's is on it: those would move
+         * with it to the replaced table.
+         */
+        @Override
+        public boolean renamesAtomically() {
+            return true;
+        }
+
+        @Override
+        public boolean mayRename(Connection connection, String live) throws SQLException {
+            String sql = "SELECT EXISTS (SELECT 1 FROM information_schema.REFERENTIAL_CONSTRAINTS"
+                    + " WHERE UNIQUE_CONSTRAINT_SCHEMA = DATABASE() AND REFERENCED_TABLE_NAME = ?)"
+                    + " OR EXISTS (SELECT 1 FROM information_schema.TRIGGERS"
+                    + " WHERE EVENT_OBJECT_SCHEMA = DATABASE() AND EVENT_OBJECT_TABLE = ?)"
+                    + " OR EXISTS (SELECT 1 FROM information_schema.STATISTICS"
+                    + " WHERE TABLE_SCHEMA = DATABASE() AND TABLE_NAME = ? AND INDEX_NAME <> 'PRIMARY')";
+            try (PreparedStatement ps = connection.prepareStatement(sql)) {
+                ps.setString(1, storedCase(live));
+                ps.setString(2, storedCase(live));
+                ps.setString(3, storedCase(live));
+                try (ResultSet rs = ps.executeQuery()) {
+                    rs.next();
+                    return !rs.getBoolean(1);
+                }
+            }
+        }
+
+        @Override
+        public String renameSwap(Connection connection, String stage, String live, String old) {
+            return "RENAME TABLE " + quote(live) + " TO " + quote(old) + ", " + quote(stage) + " TO " + quote(live);
+        }
+
+        /**
+         * A named lock of the session, per database (lock names are per server; at most 64 characters,
+         * so the database's name is hashed).
+         */
+        private static final String LOCK_NAME = "CONCAT('incident-io-sync:', SHA1(DATABASE()))";
+
+        @Override
+        public boolean tryLockDestination(Connection connection) throws SQLException {
+            try (Statement s = connection.createStatement();
+                 ResultSet rs = s.executeQuery("SELECT GET_LOCK(" + LOCK_NAME + ", 0)")) {
+                return rs.next() && rs.getInt(1) == 1;
+            }
+        }
+
+        @Override
+        public void unlockDestination(Connection connection) throws SQLException {
+            try (Statement s = connection.createStatement()) {
+                s.execute("DO RELEASE_LOCK(" + LOCK_NAME + ")");
+            }
+        }
+
+        @Override
+        public String aggregate(String value, String orderBy) {
+            return "GROUP_CONCAT(" + value + " ORDER BY " + orderBy + " SEPARATOR ',')";
+        }
+
+        @Override
+        public String castJson(String expression) {
+            return mysql ? "CAST(" + expression + " AS JSON)" : expression;
+        }
+
+        /** VALUES(column) is the row that would have been inserted: MariaDB's form, which MySQL still takes. */
+        @Override
+        public String upsert(String table, List<String> columns, List<ColumnType> types, List<String> key, int rows) {
+            StringBuilder sql = new StringBuilder("INSERT INTO ").append(quote(table)).append(" (").append(list(columns))
+                    .append(") VALUES ").append(valueLists(types, rows)).append(" ON DUPLICATE KEY UPDATE ");
+            List<String> rest = columns.stream().filter(c -> !key.contains(c)).collect(Collectors.toList());
+            List<String> set = rest.isEmpty() ? key.subList(0, 1) : rest;
+            sql.append(set.stream().map(c -> quote(c) + " = VALUES(" + quote(c) + ")").collect(Collectors.joining(", ")));
             return sql.toString();
         }
     }

@@ -74,6 +74,12 @@ public final class IncidentSync {
         }
         try (Connection connection = dataSource.getConnection()) {
             dialect = Dialect.of(connection);
+            try {
+                dialect.check(connection);
+            } catch (SQLException e) {
+                failEveryTable(run, "cannot sync into the database at " + redact(settings.dbUrl()) + ": " + e.getMessage());
+                return List.of();
+            }
         } catch (SQLException e) {
             failEveryTable(run, "cannot reach the database at " + redact(settings.dbUrl()) + ": " + rootMessage(e)
                     + "; check incident.db.url (INCIDENT_DB_URL), incident.db.user and incident.db.password");
@@ -543,8 +549,10 @@ public final class IncidentSync {
                 + dialect.quote("request_count") + " BIGINT, "
                 + dialect.quote("retry_count") + " BIGINT, "
                 + dialect.quote("error") + " " + dialect.type(ColumnType.TEXT, false) + ", "
-                + "PRIMARY KEY (" + dialect.quote("run_id") + ", " + dialect.quote("table_name") + "))", warning);
-        List<Object> values = new ArrayList<>(Arrays.asList(run.id(), r.table(), r.started(), r.finished(),
+                + "PRIMARY KEY (" + dialect.quote("run_id") + ", " + dialect.quote("table_name") + "))"
+                + dialect.tableOptions(), warning);
+        List<Object> values = new ArrayList<>(Arrays.asList(run.id(), r.table(), dialect.bindable(r.started()),
+                dialect.bindable(r.finished()),
                 r.ok() ? "ok" : "failed", r.rows(), r.pages(), r.requests(), r.retries(), r.error()));
         Sql insert = Sql.allowedToFail("INSERT INTO " + dialect.quote(RUNS) + " ("
                 + String.join(", ", dialect.quote("run_id"), dialect.quote("table_name"), dialect.quote("started_at"),

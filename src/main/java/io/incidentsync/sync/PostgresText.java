@@ -17,7 +17,25 @@ final class PostgresText {
 
     /** A {@code text} value: NUL and lone surrogates replaced. */
     static String text(String value) {
-        char[] out = replaceCharacters(value, null);
+        char[] out = replaceCharacters(value, null, true);
+        return out == null ? value : new String(out);
+    }
+
+    /**
+     * A MariaDB or MySQL text value: lone surrogates replaced (the driver would send each as {@code ?});
+     * NUL is kept, as those databases store it.
+     */
+    static String textKeepingNul(String value) {
+        char[] out = replaceCharacters(value, null, false);
+        return out == null ? value : new String(out);
+    }
+
+    /**
+     * JSON text for a MariaDB or MySQL JSON column: lone surrogate characters and escapes replaced (their
+     * JSON_VALID check refuses such an escape); NUL escapes are kept, as those databases store them.
+     */
+    static String jsonKeepingNul(String value) {
+        char[] out = replaceEscapes(value, replaceCharacters(value, null, false), false);
         return out == null ? value : new String(out);
     }
 
@@ -27,16 +45,16 @@ final class PostgresText {
      * length. Escapes are ASCII, so the two kinds are found in two separate (and fast) passes.
      */
     static String json(String value) {
-        char[] out = replaceEscapes(value, replaceCharacters(value, null));
+        char[] out = replaceEscapes(value, replaceCharacters(value, null, true), true);
         return out == null ? value : new String(out);
     }
 
     /** Writes U+FFFD over NUL and lone surrogate characters, into {@code out} or, at the first, a copy. */
-    private static char[] replaceCharacters(String value, char[] out) {
+    private static char[] replaceCharacters(String value, char[] out, boolean nul) {
         int n = value.length();
         for (int i = 0; i < n; i++) {
             char c = value.charAt(i);
-            if (c == 0 || Character.isSurrogate(c)) {
+            if ((nul && c == 0) || Character.isSurrogate(c)) {
                 if (Character.isHighSurrogate(c) && i + 1 < n && Character.isLowSurrogate(value.charAt(i + 1))) {
                     i++;
                     continue;
@@ -55,7 +73,7 @@ final class PostgresText {
      * JSON strings, each starting an escape, so going from escape to escape tells
      * <code>&#92;&#92;u0000</code> (a backslash, then the text u0000) from <code>&#92;u0000</code>.
      */
-    private static char[] replaceEscapes(String value, char[] out) {
+    private static char[] replaceEscapes(String value, char[] out, boolean nul) {
         for (int i = value.indexOf('\\'); i >= 0; i = value.indexOf('\\', i)) {
             int unit = escaped(value, i);
             if (unit < 0) {
@@ -68,7 +86,7 @@ final class PostgresText {
                 i += 12;
                 continue;
             }
-            if (unit == 0 || Character.isSurrogate((char) unit)) {
+            if ((nul && unit == 0) || Character.isSurrogate((char) unit)) {
                 if (out == null) {
                     out = value.toCharArray();
                 }

@@ -204,9 +204,11 @@ public final class Settings {
             problems.add("incident.cluster.enabled needs a PostgreSQL destination that every instance shares: "
                     + "set incident.db.url (INCIDENT_DB_URL) to jdbc:postgresql://...");
         }
-        if (!db.startsWith("jdbc:h2:") && !db.startsWith("jdbc:postgresql:")) {
+        if (!db.startsWith("jdbc:h2:") && !db.startsWith("jdbc:postgresql:") && !db.startsWith("jdbc:mariadb:")
+                && !db.startsWith("jdbc:mysql:")) {
             problems.add("unsupported database URL '" + IncidentSync.redact(db) + "' in incident.db.url (INCIDENT_DB_URL): "
-                    + "give an H2 or PostgreSQL JDBC URL, e.g. jdbc:h2:file:./data/incident or jdbc:postgresql://host:5432/db");
+                    + "give an H2, PostgreSQL, MariaDB or MySQL JDBC URL, e.g. jdbc:h2:file:./data/incident, "
+                    + "jdbc:postgresql://host:5432/db or jdbc:mariadb://host:3306/db");
         }
         List<String> unknown = new ArrayList<>(streams());
         unknown.removeAll(Streams.ALL);

@@ -46,7 +46,23 @@ public final class TableLoad implements IncidentApi.ApiMeter {
     public static final String EXTRACTED_AT = "_sdc_extracted_at";
     /** The latest complete listing of a child kind, for incidents to embed: {@code _sdc_children_updates}. */
     static String childrenTable(String kind) {
-        return "_sdc_children_" + kind;
+        return derivedName("_sdc_children_", kind);
+    }
+
+    /** Identifiers at most this long fit every destination: PostgreSQL keeps 63 bytes, MariaDB and MySQL 64. */
+    static final int MAX_IDENTIFIER = 63;
+
+    /**
+     * A name the sync makes from a table's: the prefix and the name, or, when that would be longer than
+     * {@link #MAX_IDENTIFIER} (PostgreSQL would cut it, MariaDB refuse it), its start and a hash of it.
+     */
+    static String derivedName(String prefix, String name) {
+        String full = prefix + name;
+        if (full.length() <= MAX_IDENTIFIER) {
+            return full;
+        }
+        String hash = String.format("%08x", full.hashCode());
+        return full.substring(0, MAX_IDENTIFIER - hash.length() - 1) + "_" + hash;
     }
     /** Rows buffered before a statement is sent even within one page, for unpaged listings of any size. */
     static final int MAX_BATCH = 500;
@@ -110,7 +126,7 @@ public final class TableLoad implements IncidentApi.ApiMeter {
             throws SQLException {
         this.table = table;
         this.path = path;
-        this.stage = "_sdc_stage_" + table;
+        this.stage = derivedName("_sdc_stage_", table);
         this.key = key;
         this.extractedAt = extractedAt;
         this.childKind = childKind;
@@ -154,7 +170,8 @@ public final class TableLoad implements IncidentApi.ApiMeter {
                     + dialect.quote("incident_id") + " " + dialect.type(ColumnType.TEXT, true) + " NOT NULL, "
                     + dialect.quote("id") + " " + dialect.type(ColumnType.TEXT, true) + " NOT NULL, "
                     + dialect.quote("record") + " " + dialect.type(ColumnType.TEXT, false) + ", "
-                    + "PRIMARY KEY (" + dialect.quote("incident_id") + ", " + dialect.quote("id") + "))"));
+                    + "PRIMARY KEY (" + dialect.quote("incident_id") + ", " + dialect.quote("id") + "))"
+                    + dialect.tableOptions()));
         }
     }
 
@@ -165,7 +182,7 @@ public final class TableLoad implements IncidentApi.ApiMeter {
     }
 
     private String childStage() {
-        return "_sdc_stage_children_" + childKind;
+        return derivedName("_sdc_stage_children_", childKind);
     }
 
     public String table() {
@@ -182,7 +199,7 @@ public final class TableLoad implements IncidentApi.ApiMeter {
                         + (key.contains(e.getKey()) ? " NOT NULL" : ""))
                 .collect(Collectors.joining(", "));
         return "CREATE TABLE " + dialect.quote(name) + " (" + body + ", PRIMARY KEY ("
-                + key.stream().map(dialect::quote).collect(Collectors.joining(", ")) + "))";
+                + key.stream().map(dialect::quote).collect(Collectors.joining(", ")) + "))" + dialect.tableOptions();
     }
 
     /** The statements that prepare the load (dropping what an earlier failed run left), before any row. */
@@ -285,11 +302,12 @@ public final class TableLoad implements IncidentApi.ApiMeter {
      * without loss. Rows converted before keep their values, as text from the next statement on.
      */
     private void widen(String column, int position) {
-        LOG.info("{}: column {} holds a value that is not {}; it becomes text", table, column, types.get(position));
+        ColumnType from = types.get(position);
+        LOG.info("{}: column {} holds a value that is not {}; it becomes text", table, column, from);
         types.set(position, ColumnType.TEXT);
         columns.put(column, ColumnType.TEXT);
         if (created) {
-            ddl.add(Sql.of(dialect.widenToText(stage, column)));
+            ddl.add(Sql.of(dialect.widenToText(stage, column, from)));
         }
     }
 
@@ -525,6 +543,8 @@ public final class TableLoad implements IncidentApi.ApiMeter {
                     }
                     if (v instanceof String text) {
                         v = dialect.storable(allTypes.get(i), text);
+                    } else {
+                        v = dialect.bindable(v);
                     }
                     full[i] = v;
                 }
@@ -563,6 +583,16 @@ public final class TableLoad implements IncidentApi.ApiMeter {
         return out;
     }
 
+    private static long textLength(Object[] row) {
+        long n = 0;
+        for (Object v : row) {
+            if (v instanceof String text) {
+                n += text.length();
+            }
+        }
+        return n;
+    }
+
     /** Multi-row upserts of {@code rows}, the last version of each key only, within the bound-value limit. */
     private List<Sql> upserts(String into, List<String> names, List<ColumnType> allTypes, List<String> keyColumns,
                               List<Object[]> rows) {
@@ -577,15 +607,29 @@ public final class TableLoad implements IncidentApi.ApiMeter {
             last.put(k, row);
         }
         int perStatement = Math.max(1, MAX_PARAMETERS / names.size());
+        long maxChars = dialect.maxStatementChars();
         List<Sql> out = new ArrayList<>();
         List<Object[]> unique = new ArrayList<>(last.values());
-        for (int from = 0; from < unique.size(); from += perStatement) {
-            List<Object[]> part = unique.subList(from, Math.min(unique.size(), from + perStatement));
+        int from = 0;
+        while (from < unique.size()) {
+            // up to the bound-value limit, and within the dialect's text limit (a large row goes alone)
+            int to = from;
+            long chars = 0;
+            while (to < unique.size() && to - from < perStatement) {
+                long rowChars = maxChars == Long.MAX_VALUE ? 0 : textLength(unique.get(to));
+                if (to > from && chars + rowChars > maxChars) {
+                    break;
+                }
+                chars += rowChars;
+                to++;
+            }
+            List<Object[]> part = unique.subList(from, to);
             List<Object> parameters = new ArrayList<>(part.size() * names.size());
             for (Object[] row : part) {
                 parameters.addAll(Arrays.asList(row));
             }
             out.add(Sql.of(dialect.upsert(into, names, allTypes, keyColumns, part.size()), parameters));
+            from = to;
         }
         return out;
     }
@@ -614,11 +658,11 @@ public final class TableLoad implements IncidentApi.ApiMeter {
         List<Sql> out = new ArrayList<>();
         rows = count(stage);
         Map<String, String> live = liveColumns(table);
-        String old = "_sdc_old_" + table;
+        String old = derivedName("_sdc_old_", table);
         if (live.isEmpty()) {
             // no previous table for a reader to see: the staging table simply takes the name
             out.add(Sql.of("ALTER TABLE " + dialect.quote(stage) + " RENAME TO " + dialect.quote(table)));
-        } else if (stagedChars > renameAbove && mayRename() && !exists(old)) {
+        } else if ((dialect.renamesAtomically() || stagedChars > renameAbove) && mayRename() && !exists(old)) {
             out.add(Sql.of(renameSwap(old)));
             // the new rows are live: a replaced table that stays behind is no reason to fail the table
             out.add(Sql.allowedToFail("DROP TABLE IF EXISTS " + dialect.quote(old),
@@ -659,7 +703,7 @@ public final class TableLoad implements IncidentApi.ApiMeter {
                 out.add(Sql.of("ALTER TABLE " + dialect.quote(table) + " ADD COLUMN " + dialect.quote(c.getKey()) + " "
                         + dialect.type(c.getValue(), false)));
             } else if (c.getValue() == ColumnType.TEXT && !dialect.isText(live.get(c.getKey()))) {
-                out.add(Sql.of(dialect.widenToText(table, c.getKey())));
+                out.add(Sql.of(dialect.widenToText(table, c.getKey(), dialect.typeOf(live.get(c.getKey())))));
             }
         }
         String names = all.keySet().stream().map(dialect::quote).collect(Collectors.joining(", "));

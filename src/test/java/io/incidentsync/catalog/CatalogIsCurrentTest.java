@@ -14,7 +14,7 @@ class CatalogIsCurrentTest {
 
     @Test
     void theShippedCatalogMatchesTheSpec() throws Exception {
-        Path spec = Path.of(System.getProperty("incident.openapi", "../shared/incident-io/openapi3.json"));
+        Path spec = io.incidentsync.OpenApiFile.path();
         String generated = CatalogGenerator.generate(spec);
         try (InputStream in = getClass().getResourceAsStream("/incident-io/catalog.json")) {
             assertNotNull(in);
@@ -25,7 +25,7 @@ class CatalogIsCurrentTest {
 
     @Test
     void nestedObjectsAreFlattenedAndArraysKeptAsJson() throws Exception {
-        Path spec = Path.of(System.getProperty("incident.openapi", "../shared/incident-io/openapi3.json"));
+        Path spec = io.incidentsync.OpenApiFile.path();
         String catalog = CatalogGenerator.generate(spec);
         for (String column : new String[] {"\"severity__name\"", "\"incident_status__category\"", "\"creator__user__email\""}) {
             assertEquals(true, catalog.contains("\"name\" : " + column), column);

@@ -38,7 +38,7 @@ final class SpecSchemas {
     private final Schema errorSchema;
 
     SpecSchemas() throws IOException {
-        Path file = Path.of(System.getProperty("incident.openapi", "../shared/incident-io/openapi3.json"));
+        Path file = io.incidentsync.OpenApiFile.path();
         spec = Api.MAPPER.readTree(Files.readString(file));
         registry = SchemaRegistry.withDialect(Dialects.getOpenApi30(), builder -> builder.schemaRegistryConfig(
                 SchemaRegistryConfig.builder().formatAssertionsEnabled(true).build()));

@@ -31,7 +31,7 @@ class SettingsTest {
     void everyMistakeIsOneLineNamingItsVariable() {
         Map<String, String> values = new HashMap<>();
         values.put("incident.api.url", "api.incident.io");
-        values.put("incident.db.url", "jdbc:mysql://db/x?password=hunter2");
+        values.put("incident.db.url", "jdbc:oracle:thin:@//db:1521/x?password=hunter2");
         values.put("incident.streams", "incidents,incidentz");
         values.put("incident.sync.concurrency", "four");
         values.put("incident.rate.window-seconds", "0");
