@@ -52,28 +52,24 @@ final class TestBrokers {
         /** The URL, after checking that something listens at its host and port: fails naming the setting if not. */
         String reachableUrl() {
             String url = url();
+            String from = System.getProperty(property, "").isBlank() ? env : "-D" + property;
             URI uri;
             try {
                 uri = URI.create(url);
             } catch (IllegalArgumentException e) {
-                return fail(env + " is not a URL like " + example + ": " + e.getMessage());
+                return fail(from + " is not a URL like " + example + ": " + e.getMessage());
             }
             if (uri.getHost() == null) {
-                return fail(env + " has no host; write it like " + example);
+                return fail(from + " has no host; write it like " + example);
             }
             int port = uri.getPort() > 0 ? uri.getPort() : defaultPort;
             try (Socket socket = new Socket()) {
                 socket.connect(new InetSocketAddress(uri.getHost(), port), 3000);
             } catch (IOException e) {
-                return fail(name + " does not answer at " + uri.getHost() + ":" + port + " (from " + env + "): "
-                        + e.getClass().getSimpleName() + ": " + e.getMessage() + "; start it or correct " + env);
+                return fail(name + " does not answer at " + uri.getHost() + ":" + port + " (from " + from + "): "
+                        + e.getClass().getSimpleName() + ": " + e.getMessage() + "; start it or correct " + from);
             }
             return url;
         }
-    }
-
-    /** The URL without its user information, for messages. */
-    static String withoutPassword(String url) {
-        return url.replaceFirst("//[^/@]*@", "//");
     }
 }
