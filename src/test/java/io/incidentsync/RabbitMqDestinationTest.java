@@ -4,12 +4,14 @@ import com.rabbitmq.client.BuiltinExchangeType;
 import com.rabbitmq.client.Channel;
 import com.rabbitmq.client.Connection;
 import com.rabbitmq.client.ConnectionFactory;
+import io.incidentsync.sync.Settings;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -34,6 +36,7 @@ class RabbitMqDestinationTest {
     String exchange;
     final BrokerDeliveries deliveries = new BrokerDeliveries();
     final CamelProperties camel = new CamelProperties();
+    URI amqp;
 
     @BeforeEach
     void start() throws Exception {
@@ -42,7 +45,7 @@ class RabbitMqDestinationTest {
         exchange = "incident-test-" + UUID.randomUUID();
         // the user's connection, as properties: the component finds the one ConnectionFactory bean itself
         camel.set("camel.beans.incidentRabbit", "#class:org.springframework.amqp.rabbit.connection.CachingConnectionFactory");
-        URI amqp = URI.create(url);
+        amqp = URI.create(url);
         camel.set("camel.beans.incidentRabbit.host", amqp.getHost());
         camel.set("camel.beans.incidentRabbit.port", Integer.toString(amqp.getPort() > 0 ? amqp.getPort() : 5672));
         if (amqp.getUserInfo() != null) {
@@ -123,5 +126,42 @@ class RabbitMqDestinationTest {
         assertEquals(1, h.syncCommand(h.overrides(SyncHarness.PRIVATE_KEY)), h.lastErr);
         assertTrue(h.lastErr.contains("the destination " + destination + " failed on record "), h.lastErr);
         assertEquals(List.of("failed", "failed"), h.column("SELECT status FROM _sync_runs ORDER BY table_name"), h.lastErr);
+    }
+
+    /**
+     * The runnable command line in its own process, configured as a user configures it from the environment:
+     * CAMEL_BEANS_* variables declare the ConnectionFactory, with publisher confirms (without them a missing
+     * exchange would go unnoticed, so the second sync's failure proves they were read).
+     */
+    @Test
+    void environmentVariablesConfigureTheConnectionForTheCommandLine() throws Exception {
+        consumeEverything();
+        List<String> tables = List.of("severities", "incident_types");
+        Map<String, String> env = new HashMap<>();
+        h.overrides(SyncHarness.PRIVATE_KEY).forEach((key, value) -> env.put(Settings.envName(key), value));
+        env.put("INCIDENT_STREAMS", String.join(",", tables));
+        env.put("CAMEL_BEANS_RABBIT", "#class:org.springframework.amqp.rabbit.connection.CachingConnectionFactory");
+        env.put("CAMEL_BEANS_RABBIT_HOST", amqp.getHost());
+        env.put("CAMEL_BEANS_RABBIT_PORT", Integer.toString(amqp.getPort() > 0 ? amqp.getPort() : 5672));
+        if (amqp.getUserInfo() != null) {
+            String[] user = amqp.getUserInfo().split(":", 2);
+            env.put("CAMEL_BEANS_RABBIT_USERNAME", user[0]);
+            env.put("CAMEL_BEANS_RABBIT_PASSWORD", user.length > 1 ? user[1] : "");
+        }
+        env.put("CAMEL_BEANS_RABBIT_PUBLISHERCONFIRMTYPE", "CORRELATED");
+
+        env.put("INCIDENT_DESTINATIONS", "spring-rabbitmq:" + exchange + "?routingKey=incident.records");
+        try (JarProcess sync = JarProcess.startFromClasspath(h.dir, env, "sync")) {
+            assertEquals(0, sync.waitFor(180), sync.output());
+        }
+        List<BrokerDeliveries.Delivery> got = deliveries.await(BrokerDeliveries.expectedTotal(h, tables), 60_000, 1_000);
+        BrokerDeliveries.assertEveryRecordOnce(h, tables, got, d -> d.header("incidentTable"), true);
+
+        String missing = "spring-rabbitmq:" + exchange + "-missing?routingKey=incident.records";
+        env.put("INCIDENT_DESTINATIONS", missing);
+        try (JarProcess sync = JarProcess.startFromClasspath(h.dir, env, "sync")) {
+            assertEquals(1, sync.waitFor(180), sync.output());
+            assertTrue(sync.output().contains("severities: the destination " + missing + " failed on record "), sync.output());
+        }
     }
 }
