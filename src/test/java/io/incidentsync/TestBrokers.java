@@ -1,0 +1,75 @@
+package io.incidentsync;
+
+import org.junit.jupiter.api.Assumptions;
+
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.net.URI;
+
+import static org.junit.jupiter.api.Assertions.fail;
+
+/**
+ * The message brokers the *DestinationTest broker tests need, one setting each, read like
+ * {@link TestPostgres}: the system property, else the environment variable. Without it those tests are
+ * skipped, and reported as skipped, unless -Dincident.test.require-servers=true (as .ci/run sets) makes
+ * that a failure. A broker that is named but does not answer fails the test, naming the setting.
+ */
+final class TestBrokers {
+
+    /** RabbitMQ, as an AMQP URI with user and password: amqp://guest:guest@127.0.0.1:5672 */
+    static final Broker RABBITMQ = new Broker("RabbitMQ", "INCIDENT_TEST_RABBITMQ_URL", "incident.test.rabbitmq.url",
+            "amqp://guest:guest@127.0.0.1:5672", 5672);
+    /** An MQTT 5 broker (Mosquitto), as Paho's server URI: tcp://127.0.0.1:1883 */
+    static final Broker MQTT = new Broker("MQTT", "INCIDENT_TEST_MQTT_URL", "incident.test.mqtt.url",
+            "tcp://127.0.0.1:1883", 1883);
+    /** NATS with JetStream, as a NATS URL: nats://127.0.0.1:4222 */
+    static final Broker NATS = new Broker("NATS", "INCIDENT_TEST_NATS_URL", "incident.test.nats.url",
+            "nats://127.0.0.1:4222", 4222);
+
+    private TestBrokers() {
+    }
+
+    record Broker(String name, String env, String property, String example, int defaultPort) {
+
+        /** The broker's URL; aborts (skips) the test without one, or fails it when servers are required. */
+        String url() {
+            String url = System.getProperty(property, "");
+            if (url.isBlank()) {
+                url = System.getenv().getOrDefault(env, "");
+            }
+            if (url.isBlank()) {
+                String why = "no " + name + " server for this test: set " + env + " (or -D" + property + "), e.g. "
+                        + example + " (see README, Tests)";
+                if (Boolean.getBoolean("incident.test.require-servers")) {
+                    fail(why);
+                }
+                Assumptions.abort(why);
+            }
+            return url.trim();
+        }
+
+        /** The URL, after checking that something listens at its host and port: fails naming the setting if not. */
+        String reachableUrl() {
+            String url = url();
+            String from = System.getProperty(property, "").isBlank() ? env : "-D" + property;
+            URI uri;
+            try {
+                uri = URI.create(url);
+            } catch (IllegalArgumentException e) {
+                return fail(from + " is not a URL like " + example + ": " + e.getMessage());
+            }
+            if (uri.getHost() == null) {
+                return fail(from + " has no host; write it like " + example);
+            }
+            int port = uri.getPort() > 0 ? uri.getPort() : defaultPort;
+            try (Socket socket = new Socket()) {
+                socket.connect(new InetSocketAddress(uri.getHost(), port), 3000);
+            } catch (IOException e) {
+                return fail(name + " does not answer at " + uri.getHost() + ":" + port + " (from " + from + "): "
+                        + e.getClass().getSimpleName() + ": " + e.getMessage() + "; start it or correct " + from);
+            }
+            return url;
+        }
+    }
+}
