@@ -24,6 +24,8 @@ import java.util.Properties;
  */
 public final class Application {
 
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(Application.class);
+
     /** Where edited or added route files are read from instead of the jar's own, when set. */
     public static final String ROUTES_DIR = "incident.routes.dir";
     /** The jar's own defaults, kept off the classpath root so an embedding application's file wins there. */
@@ -84,6 +86,26 @@ public final class Application {
                 + ",file:application.properties;optional=true");
         values.forEach(main::addOverrideProperty);
         main.addOverrideProperty("incident.schedule.enabled", Boolean.toString(scheduled));
+        int port = settings().serverPort();
+        if (scheduled && port > 0) {
+            // Camel's embedded management server: /observe/health and /observe/metrics (README "Operating it")
+            main.addOverrideProperty("camel.management.enabled", "true");
+            main.addOverrideProperty("camel.management.port", Integer.toString(port));
+            main.addOverrideProperty("camel.management.health-check-enabled", "true");
+            main.addOverrideProperty("camel.management.metrics-enabled", "true");
+            main.addOverrideProperty("camel.management.info-enabled", "false");
+            main.addOverrideProperty("camel.metrics.enabled", "true");
+            main.addOverrideProperty("camel.metrics.enable-route-policy", "true");
+            main.addOverrideProperty("camel.health.enabled", "true");
+        }
+        if (scheduled) {
+            main.addMainListener(new org.apache.camel.main.MainListenerSupport() {
+                @Override
+                public void afterStart(org.apache.camel.main.BaseMainSupport started) {
+                    LOG.info(startLine(settings(), values.get("incident.schedule"), port));
+                }
+            });
+        }
         String dir = values.get(ROUTES_DIR);
         String extra = values.get("incident.routes.extra");
         if (dir != null || extra != null) {
@@ -95,6 +117,26 @@ public final class Application {
             main.addOverrideProperty("camel.main.routes-include-pattern", pattern);
         }
         return main;
+    }
+
+    /**
+     * What {@code run} says when it starts: where it writes (password masked), which tables, the
+     * schedule and its next time, and the HTTP port.
+     */
+    static String startLine(Settings settings, String cron, int port) {
+        String schedule = cron == null ? "0 0 * * * ?" : cron;
+        String next;
+        try {
+            java.util.Date at = new org.quartz.CronExpression(schedule).getNextValidTimeAfter(new java.util.Date());
+            next = at == null ? "never" : java.time.OffsetDateTime.ofInstant(at.toInstant(), java.time.ZoneId.systemDefault())
+                    .truncatedTo(java.time.temporal.ChronoUnit.SECONDS).toString();
+        } catch (java.text.ParseException e) {
+            next = "unknown (" + e.getMessage() + ")";
+        }
+        return "run: syncing " + settings.streams().size() + " table(s) (" + String.join(",", settings.streams()) + ") from "
+                + settings.apiUrl() + " into " + IncidentSync.redact(settings.dbUrl()) + " on schedule '" + schedule
+                + "', next at " + next + "; " + (port > 0 ? "health and metrics on http://0.0.0.0:" + port
+                + "/observe/health and /observe/metrics" : "no HTTP port (incident.server.port is 0)");
     }
 
     /** Syncs the enabled tables once and returns the run (null if the run never started). */

@@ -61,10 +61,15 @@ public class IncidentSyncConfiguration implements CamelConfiguration {
         configureHttp(context, settings);
         IncidentSync sync = new IncidentSync(settings, dataSource, fromSettings, catalog, api);
         context.getRegistry().bind("incidentSync", sync);
-        // before Camel waits for the sync in flight: its requests are abandoned so it ends at once
+        DataSource checked = dataSource;
         context.getManagementStrategy().addEventNotifier(new EventNotifierSupport() {
             @Override
             public void notify(CamelEvent event) {
+                if (event instanceof CamelEvent.CamelContextStartedEvent && Observability.available()) {
+                    // Camel's health and meter registries exist once the context has started
+                    Observability.install(context, sync, checked);
+                }
+                // before Camel waits for the sync in flight: its requests are abandoned so it ends at once
                 if (event instanceof CamelEvent.CamelContextStoppingEvent) {
                     api.stop();
                 }

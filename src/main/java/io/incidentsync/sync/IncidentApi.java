@@ -258,6 +258,10 @@ public final class IncidentApi implements HttpClientConfigurer, HttpActivityList
             }
         }
         if (status == 429) {
+            ApiMeter meter = exchange.getProperty("load", ApiMeter.class);
+            if (meter != null) {
+                meter.rateLimited();
+            }
             Long wait = retryAfter(exchange.getMessage().getHeader("Retry-After", String.class), body).orElse(null);
             body.delete();
             throw new RetryableApiException("429 Too Many Requests", wait, false);
@@ -636,5 +640,9 @@ public final class IncidentApi implements HttpClientConfigurer, HttpActivityList
         void request();
 
         void retry();
+
+        /** An answer 429 Too Many Requests. */
+        default void rateLimited() {
+        }
     }
 }

@@ -46,6 +46,7 @@ public final class IncidentSync {
     private final Catalog catalog;
     private final IncidentApi api;
     private final AtomicReference<SyncRun> lastRun = new AtomicReference<>();
+    private final SyncMetrics metrics = new SyncMetrics();
 
     public IncidentSync(Settings settings, DataSource dataSource, boolean dataSourceFromSettings, Catalog catalog,
                         IncidentApi api) {
@@ -150,10 +151,19 @@ public final class IncidentSync {
     }
 
     /** Ends a run before any table began: each fails with this cause, and the log says it once. */
-    private static void failEveryTable(SyncRun run, String cause) {
+    private void failEveryTable(SyncRun run, String cause) {
         LOG.error("sync {}: {}", run.id(), cause);
-        run.tables().forEach(table -> run.record(new SyncRun.Result(table, false, 0, 0, 0, 0, 0, cause,
-                run.startedAt(), OffsetDateTime.now(ZoneOffset.UTC))));
+        run.tables().forEach(table -> {
+            SyncRun.Result result = new SyncRun.Result(table, false, 0, 0, 0, 0, 0, cause,
+                    run.startedAt(), OffsetDateTime.now(ZoneOffset.UTC));
+            run.record(result);
+            metrics.tableEnded(result, 0);
+        });
+    }
+
+    /** What the syncs of this process did, for the metrics endpoint. */
+    public SyncMetrics metrics() {
+        return metrics;
     }
 
     /** The run most recently started, for the command line's summary and exit code. */
@@ -532,6 +542,7 @@ public final class IncidentSync {
                 started, OffsetDateTime.now(ZoneOffset.UTC));
         List<Sql> history = dialect == null ? List.of() : history(run, result);
         run.record(result);
+        metrics.tableEnded(result, load == null ? 0 : load.rateLimitedCount());
         return history;
     }
 
@@ -569,6 +580,7 @@ public final class IncidentSync {
             lock.release();
         }
         SyncRun run = exchange.getProperty("run", SyncRun.class);
+        metrics.runEnded(run.ok());
         LOG.info("sync {} {}:\n{}", run.id(), run.ok() ? "succeeded" : "FAILED", run.summary());
         return run;
     }

@@ -39,6 +39,7 @@ public final class Settings {
         DEFAULTS.put("incident.cluster.enabled", "false");
         DEFAULTS.put("incident.cluster.checkin-millis", "5000");
         DEFAULTS.put("incident.h2.copy-swap-max-mb", "32");
+        DEFAULTS.put("incident.server.port", "8080");
         DEFAULTS.put("incident.destinations", "");
         DEFAULTS.put("incident.routes.extra", "");
     }
@@ -149,6 +150,11 @@ public final class Settings {
         return intValue("incident.h2.copy-swap-max-mb") * 1_000_000L;
     }
 
+    /** run mode's HTTP port for health and metrics (incident.server.port); 0 turns it off. */
+    public int serverPort() {
+        return intValue("incident.server.port");
+    }
+
     private int intValue(String key) {
         return Integer.parseInt(get(key));
     }
@@ -244,6 +250,15 @@ public final class Settings {
         } catch (NumberFormatException e) {
             problems.add("'" + get("incident.h2.copy-swap-max-mb") + "' is not a whole number of at least 0 for"
                     + " incident.h2.copy-swap-max-mb (INCIDENT_H2_COPY_SWAP_MAX_MB)");
+        }
+        try {
+            int port = intValue("incident.server.port");
+            if (port < 0 || port > 65535) {
+                throw new NumberFormatException();
+            }
+        } catch (NumberFormatException e) {
+            problems.add("'" + get("incident.server.port") + "' is not a port (0 to 65535; 0 turns the HTTP port off) for"
+                    + " incident.server.port (INCIDENT_SERVER_PORT)");
         }
         for (String k : Arrays.asList("incident.rate.per-minute", "incident.rate.incidents-per-minute",
                 "incident.rate.window-seconds")) {

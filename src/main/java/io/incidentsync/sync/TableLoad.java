@@ -114,6 +114,7 @@ public final class TableLoad implements IncidentApi.ApiMeter {
     private int pageRecords;
     private long requests;
     private long retries;
+    private long rateLimited;
     private long rows;
     /** Characters of text in the rows converted so far: what a copy at the swap would have to write. */
     private long stagedChars;
@@ -789,6 +790,15 @@ public final class TableLoad implements IncidentApi.ApiMeter {
     @Override
     public synchronized void retry() {
         retries++;
+    }
+
+    @Override
+    public synchronized void rateLimited() {
+        rateLimited++;
+    }
+
+    public synchronized long rateLimitedCount() {
+        return rateLimited;
     }
 
     public long pages() {
