@@ -32,9 +32,16 @@ public final class Application {
     static final String PACKAGED = "/incident-io-sync/application.properties";
 
     private final Map<String, String> values;
+    /** Camel's own keys among the caller's values (camel.component.*, camel.beans.*), passed on as they are. */
+    private final Map<String, String> camel = new LinkedHashMap<>();
 
     public Application(Map<String, String> overrides) {
         this.values = resolve(overrides);
+        overrides.forEach((key, value) -> {
+            if (key.startsWith("camel.") && value != null) {
+                camel.put(key, value);
+            }
+        });
     }
 
     public Settings settings() {
@@ -85,6 +92,7 @@ public final class Application {
         main.setDefaultPropertyPlaceholderLocation("classpath:" + PACKAGED.substring(1)
                 + ",file:application.properties;optional=true");
         values.forEach(main::addOverrideProperty);
+        camel.forEach(main::addOverrideProperty);
         main.addOverrideProperty("incident.schedule.enabled", Boolean.toString(scheduled));
         int port = settings().serverPort();
         if (scheduled && port > 0) {

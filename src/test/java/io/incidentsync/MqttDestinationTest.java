@@ -131,14 +131,15 @@ class MqttDestinationTest {
 
         int expected = BrokerDeliveries.expectedTotal(h);
         List<BrokerDeliveries.Delivery> got = deliveries.await(expected, 60_000, 1_000);
-        // no header travels: the record's own text tells its table (no two records of different tables are equal)
+        // the record's own text tells its table (no two records of different tables are equal), and the
+        // incidentTable user property must say the same
         Map<JsonNode, String> tables = BrokerDeliveries.tablesByRecord(h);
         Map<String, Integer> perTable = BrokerDeliveries.assertEveryRecordOnce(h, got, d -> {
             String table = tables.get(OracleComparison.parse(d.body()));
-            String property = d.header("incidentTable");
-            assertTrue(property == null || property.equals(table), "user property incidentTable " + property + " on a " + table + " record");
+            assertEquals(table, d.header("incidentTable"), "user property incidentTable of a " + table + " record");
+            assertEquals(java.util.Set.of("incidentTable", "incidentRunId", "incidentExtractedAt"), d.headers().keySet());
             return table;
-        }, false);
+        }, true);
         assertEquals(expected, got.size(), "messages received");
         got.forEach(d -> assertEquals(topic, d.where()));
         assertEquals(0, flaggedDuplicate.get(), "messages the broker marked as redelivered");

@@ -111,7 +111,8 @@ class NatsDestinationTest {
                 new String(m.getData(), StandardCharsets.UTF_8), headers(m.getHeaders()), m.getSubject())));
         dispatcher.subscribe(subject);
         nats.flush(Duration.ofSeconds(5));
-        h.settings.put("incident.destinations", "nats:" + subject + "?servers=" + url);
+        // two servers (the same one twice): a comma inside a destination's option is written %2C
+        h.settings.put("incident.destinations", "nats:" + subject + "?servers=" + url + "%2C" + url);
         long started = System.nanoTime();
         assertEquals(0, h.syncCommand(h.overrides(SyncHarness.PRIVATE_KEY)), h.lastErr);
         long syncMillis = (System.nanoTime() - started) / 1_000_000;

@@ -118,6 +118,21 @@ class RabbitMqDestinationTest {
     }
 
     @Test
+    void withoutAConnectionFactoryEveryTableFailsWithOneLineNamingTheFixAndNothingIsTouched() throws Exception {
+        camel.clear();
+        String destination = "spring-rabbitmq:" + exchange + "?routingKey=incident.records";
+        h.settings.put("incident.destinations", destination);
+        assertEquals(1, h.syncCommand(h.overrides(SyncHarness.PRIVATE_KEY)), h.lastErr);
+        List<String> lines = h.lastErr.lines().filter(l -> !l.isBlank()).toList();
+        assertEquals(List.of("every table: the destination " + destination + " has no RabbitMQ connection factory: declare one,"
+                + " e.g. camel.beans.rabbit = #class:org.springframework.amqp.rabbit.connection.CachingConnectionFactory"
+                + " with camel.beans.rabbit.host, .port, .username and .password (or CAMEL_BEANS_RABBIT... variables);"
+                + " see README, Adding a destination"), lines);
+        assertEquals(0, h.simulator.totalRequests(), "nothing was fetched");
+        assertTrue(h.tables().isEmpty(), "no table was created: " + h.tables());
+    }
+
+    @Test
     void anExchangeThatDoesNotExistFailsTheTablesNamingTheDestination() throws Exception {
         // nothing declared: with publisher confirms the broker's refusal reaches the sync
         String destination = "spring-rabbitmq:" + exchange + "?routingKey=incident.records";

@@ -68,6 +68,14 @@ public final class IncidentSync {
         SyncRun run = new SyncRun(enabled);
         exchange.setProperty("run", run);
         lastRun.set(run);
+        for (String destination : settings.destinations()) {
+            String missing = destination.startsWith("spring-rabbitmq:")
+                    ? RabbitMqCheck.problem(exchange.getContext(), destination) : null;
+            if (missing != null) {
+                failEveryTable(run, missing);
+                return List.of();
+            }
+        }
         String unwritable = dataSourceFromSettings ? H2Location.problem(settings.dbUrl()) : null;
         if (unwritable != null) {
             failEveryTable(run, "cannot use the H2 database at " + redact(settings.dbUrl()) + ": " + unwritable);
@@ -309,11 +317,21 @@ public final class IncidentSync {
         message.setHeader("incidentExtractedAt", run.startedAt().toString());
     }
 
-    /** The destination of this turn of the route's loop. */
+    /** The headers every destination message carries. */
+    static final List<String> DESTINATION_HEADERS = List.of("incidentTable", "incidentRunId", "incidentExtractedAt");
+
+    /**
+     * The destination of this turn of the route's loop. On its own copy of the message, a paho-mqtt5
+     * destination gets the headers as MQTT 5 user properties, which that component publishes.
+     */
     public String destination(Exchange exchange) {
         @SuppressWarnings("unchecked")
         List<String> list = exchange.getProperty("destinationList", List.class);
-        return list.get(exchange.getProperty(Exchange.LOOP_INDEX, Integer.class));
+        String uri = list.get(exchange.getProperty(Exchange.LOOP_INDEX, Integer.class));
+        if (uri.startsWith("paho-mqtt5:")) {
+            MqttHeaders.carry(exchange.getMessage(), DESTINATION_HEADERS);
+        }
+        return uri;
     }
 
     /** Whether incident.destinations names any endpoint, for the record route's filter. */

@@ -131,7 +131,10 @@ public final class Settings {
         return Double.parseDouble(get("incident.rate.window-seconds"));
     }
 
-    /** Camel endpoint URIs every record of every table is sent to, besides the SQL tables. */
+    /**
+     * Camel endpoint URIs every record of every table is sent to, besides the SQL tables. Split at every
+     * comma: a comma inside a URI's option is written {@code %2C}, which Camel decodes.
+     */
     public List<String> destinations() {
         List<String> out = new ArrayList<>();
         for (String uri : get("incident.destinations").split(",")) {
