@@ -14,6 +14,11 @@ import org.apache.camel.impl.DefaultCamelContext;
 import org.apache.camel.spi.RoutesLoader;
 import org.apache.camel.support.PluginHelper;
 import org.apache.camel.support.ResourceHelper;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
 import javax.sql.DataSource;
 import java.util.Properties;
 
@@ -33,6 +38,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.Callable;
 import java.util.stream.Stream;
 
 /**
@@ -41,53 +47,74 @@ import java.util.stream.Stream;
  * floor the rate limits and latency allow, the writer's rows a second against plain JDBC batch inserts
  * of the same rows, and the peak heap. The last line printed is for machines.
  */
-final class Bench {
-
-    static final String USAGE = String.join("\n",
-            "usage: java -jar incident-io-sync.jar bench [--incidents N] [--db h2|postgres] [--latency-ms MS]",
-            "                                          [--time-scale X] [--concurrency C] [--write-sample ROWS]",
-            "",
-            "Starts the incident.io simulator in this process, syncs all twelve tables into a fresh database",
-            "and reports requests, wall time, write throughput and peak heap against their floors.",
-            "",
-            "  --incidents N        incidents in the simulated account (default 20000), with their updates,",
-            "                       actions and follow-ups",
-            "  --db h2|postgres     destination (default h2, a new file database in a temporary directory);",
-            "                       postgres uses INCIDENT_DB_URL when it is a jdbc:postgresql URL, else",
-            "                       INCIDENT_TEST_PG_URL, in a new schema dropped afterwards",
-            "  --latency-ms MS      simulated round trip of each request (default 30)",
-            "  --time-scale X       the API's rate limits (1,200 a minute per key, 60 a minute on /v2/incidents)",
-            "                       refill X times faster, and the sync's budget with them (default 1: real speed)",
-            "  --concurrency C      tables synced at once (default incident.sync.concurrency)",
-            "  --write-sample ROWS  rows per table (incidents, incident_updates) for the write measurement",
-            "                       (default 10000)",
-            "",
-            "last line: bench: incidents=N rows=R requests=Q min_requests=M wall_s=W floor_s=F",
-            "           write_rows_per_s=X raw_rows_per_s=Y write_ratio=Z peak_heap_mb=H");
+@Command(name = "bench", mixinStandardHelpOptions = true, sortOptions = false, sortSynopsis = false,
+        description = {"Measure a full sync against the simulator.",
+                "Starts the incident.io simulator in this process, syncs all twelve tables into a fresh database "
+                        + "and reports requests, wall time, write throughput and peak heap against their floors."},
+        optionListHeading = "%nOptions:%n",
+        footer = {"",
+                "The last line is for machines:",
+                "  bench: incidents=N rows=R requests=Q min_requests=M wall_s=W floor_s=F",
+                "         write_rows_per_s=X raw_rows_per_s=Y write_ratio=Z peak_heap_mb=H",
+                "Exit codes: 0 measured, 1 the sync failed, 2 configuration error or bad usage."})
+final class Bench implements Callable<Integer> {
 
     static final int KEY_PER_MINUTE = 1200;
     static final int INCIDENTS_PER_MINUTE = 60;
     static final int PAGE_SIZE = 250;
     private static final List<String> INCIDENT_MODES = List.of("standard", "retrospective", "test", "tutorial", "stream");
 
-    private Bench() {
+    @Option(names = "--incidents", paramLabel = "N",
+            description = "incidents in the simulated account (default 20000), with their updates, actions and follow-ups")
+    int incidents = 20_000;
+
+    @Option(names = "--db", paramLabel = "h2|postgres",
+            description = "destination (default h2, a new file database in a temporary directory); postgres uses "
+                    + "INCIDENT_DB_URL when it is a jdbc:postgresql URL, else INCIDENT_TEST_PG_URL, in a new schema "
+                    + "dropped afterwards")
+    String db = "h2";
+
+    @Option(names = "--latency-ms", paramLabel = "MS", description = "simulated round trip of each request (default 30)")
+    int latencyMillis = 30;
+
+    @Option(names = "--time-scale", paramLabel = "X",
+            description = "the API's rate limits (1,200 a minute per key, 60 a minute on /v2/incidents) refill X times "
+                    + "faster, and the sync's budget with them (default 1: real speed)")
+    double timeScale = 1;
+
+    @Option(names = "--concurrency", paramLabel = "C", description = {"tables synced at once", "(default incident.sync.concurrency)"})
+    Integer concurrency;
+
+    @Option(names = "--write-sample", paramLabel = "ROWS",
+            description = "rows per table (incidents, incident_updates) for the write measurement (default 10000)")
+    int writeSample = 10_000;
+
+    @Spec
+    CommandSpec spec;
+
+    private final PrintStream out;
+    private final PrintStream err;
+
+    Bench(PrintStream out, PrintStream err) {
+        this.out = out;
+        this.err = err;
     }
 
     /** What the command line asked for. */
     record Options(int incidents, String db, int latencyMillis, double timeScale, Integer concurrency, int writeSample) {
     }
 
+    /** {@code bench args}, as the command line runs it. */
     static int run(String[] args, PrintStream out, PrintStream err) {
-        Options options;
-        try {
-            options = parse(args, out);
-        } catch (IllegalArgumentException e) {
-            err.println("bench: " + e.getMessage() + " (bench --help)");
-            return 2;
-        }
-        if (options == null) {
-            return 0;
-        }
+        String[] command = new String[args.length + 1];
+        command[0] = "bench";
+        System.arraycopy(args, 0, command, 1, args.length);
+        return Cli.run(command, out, err);
+    }
+
+    @Override
+    public Integer call() {
+        Options options = options();
         try (HeapSampler heap = new HeapSampler()) {
             return bench(options, heap, out, err);
         } catch (Exception e) {
@@ -96,60 +123,29 @@ final class Bench {
         }
     }
 
-    static Options parse(String[] args, PrintStream out) {
-        int incidents = 20_000;
-        String db = "h2";
-        int latency = 30;
-        double scale = 1;
-        Integer concurrency = null;
-        int sample = 10_000;
-        for (int i = 0; i < args.length; i++) {
-            String option = args[i];
-            if (option.equals("--help") || option.equals("-h")) {
-                out.println(USAGE);
-                return null;
-            }
-            if (i + 1 >= args.length) {
-                throw new IllegalArgumentException("unknown option or missing value: '" + option + "'");
-            }
-            String value = args[++i];
-            try {
-                switch (option) {
-                    case "--incidents" -> incidents = positive(Integer.parseInt(value), option);
-                    case "--db" -> {
-                        if (!value.equals("h2") && !value.equals("postgres")) {
-                            throw new IllegalArgumentException("--db takes h2 or postgres, not '" + value + "'");
-                        }
-                        db = value;
-                    }
-                    case "--latency-ms" -> {
-                        latency = Integer.parseInt(value);
-                        if (latency < 0) {
-                            throw new IllegalArgumentException("--latency-ms must not be negative");
-                        }
-                    }
-                    case "--time-scale" -> {
-                        scale = Double.parseDouble(value);
-                        if (!(scale > 0)) {
-                            throw new IllegalArgumentException("--time-scale must be positive");
-                        }
-                    }
-                    case "--concurrency" -> concurrency = positive(Integer.parseInt(value), option);
-                    case "--write-sample" -> sample = positive(Integer.parseInt(value), option);
-                    default -> throw new IllegalArgumentException("unknown option '" + option + "'");
-                }
-            } catch (NumberFormatException e) {
-                throw new IllegalArgumentException("'" + value + "' is not a number for " + option);
-            }
+    /** The options given, checked; a value out of range is bad usage. */
+    Options options() {
+        positive(incidents, "--incidents");
+        if (!db.equals("h2") && !db.equals("postgres")) {
+            throw new ParameterException(spec.commandLine(), "--db takes h2 or postgres, not '" + db + "'");
         }
-        return new Options(incidents, db, latency, scale, concurrency, sample);
+        if (latencyMillis < 0) {
+            throw new ParameterException(spec.commandLine(), "--latency-ms must not be negative");
+        }
+        if (!(timeScale > 0) || Double.isInfinite(timeScale)) {
+            throw new ParameterException(spec.commandLine(), "--time-scale must be a positive number");
+        }
+        if (concurrency != null) {
+            positive(concurrency, "--concurrency");
+        }
+        positive(writeSample, "--write-sample");
+        return new Options(incidents, db, latencyMillis, timeScale, concurrency, writeSample);
     }
 
-    private static int positive(int value, String option) {
+    private void positive(int value, String option) {
         if (value < 1) {
-            throw new IllegalArgumentException(option + " must be at least 1");
+            throw new ParameterException(spec.commandLine(), option + " must be at least 1");
         }
-        return value;
     }
 
     private static int bench(Options options, HeapSampler heap, PrintStream out, PrintStream err) throws Exception {

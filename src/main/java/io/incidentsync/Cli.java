@@ -2,35 +2,57 @@ package io.incidentsync;
 
 import io.incidentsync.simulator.SimulateCommand;
 import io.incidentsync.sync.SyncRun;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Help;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.UnmatchedArgumentException;
 
+import java.io.IOException;
+import java.io.InputStream;
 import java.io.PrintStream;
+import java.io.PrintWriter;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Properties;
+import java.util.concurrent.Callable;
 
-/** The command line of the runnable jar. Exit codes: 0 success, 1 a table failed, 2 a configuration error. */
-public final class Cli {
+/**
+ * The command line of the runnable jar: {@code run} (the default), {@code sync}, {@code demo}, {@code simulate}
+ * and {@code bench}, each answering {@code --help} and {@code --version}. Exit codes: 0 success, 1 a table
+ * failed, 2 a configuration error or bad usage (an unknown command or option, a bad option value).
+ * The API key is read from the configuration only, never from the command line.
+ */
+@Command(name = Cli.NAME, mixinStandardHelpOptions = true, sortOptions = false, sortSynopsis = false,
+        synopsisSubcommandLabel = "[COMMAND]",
+        description = {"Replicates the incident.io API into SQL tables (H2 by default, PostgreSQL, MariaDB or MySQL).",
+                "Without a command it runs `run`."},
+        commandListHeading = "%nCommands:%n",
+        optionListHeading = "%nOptions:%n",
+        footer = {"",
+                "Configuration: application.properties, each key overridable by its",
+                "environment variable (INCIDENT_API_KEY, INCIDENT_API_URL, INCIDENT_DB_URL,",
+                "INCIDENT_STREAMS, ...); see README. The API key is read from there only,",
+                "never from the command line.",
+                "Exit codes: 0 success, 1 a table failed, 2 configuration error or bad usage."})
+public final class Cli implements Callable<Integer> {
 
-    static final String USAGE = String.join("\n",
-            "usage: java -jar incident-io-sync.jar [COMMAND]",
-            "",
-            "Replicates the incident.io API into SQL tables (H2 by default, or PostgreSQL).",
-            "",
-            "commands:",
-            "  run        sync on the incident.schedule cron until stopped (the default command)",
-            "  sync       sync the enabled tables once; exit 0 if all succeeded, 1 if any failed",
-            "  demo       start the built-in incident.io simulator, sync it into the configured database, print a summary",
-            "  simulate   serve the incident.io simulator (simulate --help for its options)",
-            "  bench      measure a full sync against the simulator (bench --help for its options)",
-            "  --help     this text",
-            "",
-            "configuration: application.properties, each key overridable by its environment variable",
-            "(INCIDENT_API_KEY, INCIDENT_API_URL, INCIDENT_DB_URL, INCIDENT_STREAMS, ...); see README.",
-            "exit codes: 0 success, 1 a table failed, 2 configuration error");
+    /** How the usage names the program. */
+    static final String NAME = "java -jar incident-io-sync.jar";
 
-    private Cli() {
+    /** Written into the jar by the Maven jar plugin; absent when the classes run from a directory. */
+    static final String POM_PROPERTIES = "META-INF/maven/io.incidentsync/incident-io-sync/pom.properties";
+
+    /** The exit codes of a sync, as two lines of a usage's footer. */
+    static final String EXIT_CODES = "Exit codes: 0 every enabled table synced; 1 a table failed, with one line";
+    static final String EXIT_CODES_CONTINUED = "per cause on standard error; 2 configuration error or bad usage.";
+
+    private final PrintStream err;
+
+    private Cli(PrintStream err) {
+        this.err = err;
     }
 
     public static void main(String[] args) {
@@ -44,32 +66,136 @@ public final class Cli {
     }
 
     static int run(String[] args, PrintStream out, PrintStream err) {
-        String command = args.length == 0 ? "run" : args[0];
-        String[] rest = args.length == 0 ? new String[0] : Arrays.copyOfRange(args, 1, args.length);
+        return run(args, System.getenv("INCIDENT_API_KEY"), out, err);
+    }
+
+    /** As {@link #run(String[], PrintStream, PrintStream)}, with the key {@code simulate} falls back on given. */
+    static int run(String[] args, String simulatorKey, PrintStream out, PrintStream err) {
+        CommandLine cli = commandLine(simulatorKey, out, err);
         try {
-            switch (command) {
-                case "--help":
-                case "-h":
-                case "help":
-                    out.println(USAGE);
-                    return 0;
-                case "sync":
-                    return sync(new Application(Map.of()), out, err);
-                case "run":
-                    return schedule(new Application(Map.of()), err);
-                case "demo":
-                    return Demo.run(rest, out, err);
-                case "simulate":
-                    return SimulateCommand.run(rest);
-                case "bench":
-                    return Bench.run(rest, out, err);
-                default:
-                    err.println("unknown command '" + command + "': use run, sync, demo, simulate or bench (--help)");
-                    return 2;
-            }
-        } catch (Exception e) {
+            return cli.execute(args);
+        } finally {
+            cli.getOut().flush();
+            cli.getErr().flush();
+        }
+    }
+
+    /** No command: {@code run}. */
+    @Override
+    public Integer call() throws Exception {
+        return schedule(new Application(Map.of()), err);
+    }
+
+    static CommandLine commandLine(String simulatorKey, PrintStream out, PrintStream err) {
+        CommandLine cli = new CommandLine(new Cli(err));
+        cli.addSubcommand(new Run(err));
+        cli.addSubcommand(new Sync(out, err));
+        cli.addSubcommand(new Demo(out, err));
+        cli.addSubcommand(new SimulateCommand(simulatorKey, out, err));
+        cli.addSubcommand(new Bench(out, err));
+        cli.addSubcommand(new CommandLine.HelpCommand());
+        // set on the whole tree, so after every command is added
+        cli.setOut(new PrintWriter(out, true));
+        cli.setErr(new PrintWriter(err, true));
+        cli.setColorScheme(Help.defaultColorScheme(Help.Ansi.OFF));
+        // an argument starting with @ is a value, never the name of a file of arguments
+        cli.setExpandAtFiles(false);
+        // the last of a repeated option wins, and simulate's fault flags are taken in the order given
+        cli.setOverwrittenOptionsAllowed(true);
+        CommandLine.IVersionProvider version = () -> new String[] {versionLine(Cli.class.getClassLoader())};
+        setVersion(cli, version);
+        cli.setParameterExceptionHandler((e, args) -> badUsage(e, err));
+        cli.setExecutionExceptionHandler((e, command, parsed) -> {
             err.println("error: " + e.getMessage());
             return 1;
+        });
+        return cli;
+    }
+
+    private static void setVersion(CommandLine command, CommandLine.IVersionProvider version) {
+        command.getCommandSpec().versionProvider(version);
+        command.getSubcommands().values().forEach(sub -> setVersion(sub, version));
+    }
+
+    /**
+     * Bad usage exits 2. An unknown command or option: one line naming it, then the usage of that command.
+     * Anything else (a bad or missing value): one line saying why.
+     */
+    private static int badUsage(ParameterException e, PrintStream err) {
+        CommandLine command = e.getCommandLine();
+        boolean top = command.getParent() == null;
+        String prefix = top ? "" : command.getCommandName() + ": ";
+        if (e instanceof UnmatchedArgumentException unmatched && !unmatched.getUnmatched().isEmpty()) {
+            String first = unmatched.getUnmatched().get(0);
+            if (top && !first.startsWith("-")) {
+                err.println("unknown command '" + first + "': use run, sync, demo, simulate or bench (--help)");
+            } else if (unmatched.isUnknownOption() || first.startsWith("--")) {
+                err.println(prefix + "unknown option '" + first + "'");
+            } else {
+                err.println(prefix + "unexpected argument '" + first + "'");
+            }
+            command.usage(err);
+            return 2;
+        }
+        err.println(prefix + e.getMessage() + " (see " + (top ? "" : command.getCommandName() + " ") + "--help)");
+        return 2;
+    }
+
+    /** {@code incident-io-sync VERSION}, the version the jar was built as. */
+    static String versionLine(ClassLoader loader) {
+        String version = version(loader);
+        return version == null ? "incident-io-sync (version unknown: not run from the jar)" : "incident-io-sync " + version;
+    }
+
+    static String version(ClassLoader loader) {
+        try (InputStream in = loader.getResourceAsStream(POM_PROPERTIES)) {
+            if (in == null) {
+                return null;
+            }
+            Properties properties = new Properties();
+            properties.load(in);
+            String version = properties.getProperty("version", "").strip();
+            return version.isEmpty() ? null : version;
+        } catch (IOException e) {
+            return null;
+        }
+    }
+
+    @Command(name = "run", mixinStandardHelpOptions = true, sortOptions = false, sortSynopsis = false,
+            description = {"Sync on the incident.schedule cron until stopped (the default command).",
+                    "SIGTERM (Ctrl-C) stops it cleanly and at once: each table being synced keeps its previous rows."},
+            optionListHeading = "%nOptions:%n",
+            footer = {"", "Exit codes: 0 stopped, 2 configuration error or bad usage."})
+    static final class Run implements Callable<Integer> {
+        private final PrintStream err;
+
+        Run(PrintStream err) {
+            this.err = err;
+        }
+
+        @Override
+        public Integer call() throws Exception {
+            return schedule(new Application(Map.of()), err);
+        }
+    }
+
+    @Command(name = "sync", mixinStandardHelpOptions = true, sortOptions = false, sortSynopsis = false,
+            description = {"Sync the enabled tables once; exit 0 if all succeeded, 1 if any failed.",
+                    "Prints a summary table on standard output."},
+            optionListHeading = "%nOptions:%n",
+            footer = {"", EXIT_CODES, EXIT_CODES_CONTINUED})
+    static final class Sync implements Callable<Integer> {
+        private final PrintStream out;
+        private final PrintStream err;
+
+        Sync(PrintStream out, PrintStream err) {
+            this.out = out;
+            this.err = err;
+        }
+
+        @Override
+        public Integer call() throws Exception {
+            return sync(new Application(Map.of()), out, err);
         }
     }
 

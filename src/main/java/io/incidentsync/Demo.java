@@ -4,9 +4,16 @@ import io.incidentsync.simulator.Simulator;
 import io.incidentsync.simulator.SimulatorConfig;
 import io.incidentsync.sync.SyncRun;
 
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
+
 import java.io.PrintStream;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.concurrent.Callable;
 
 /**
  * {@code demo}: starts the simulator in this process, syncs it into the configured database
@@ -14,22 +21,33 @@ import java.util.Map;
  * The simulator keeps the API's rate-limit shape on a 60x time scale, and the sync's budget follows
  * it, so the demo takes seconds rather than minutes.
  */
-final class Demo {
+@Command(name = "demo", mixinStandardHelpOptions = true, sortOptions = false, sortSynopsis = false,
+        description = {"Start the built-in incident.io simulator, sync it into the configured database, print a summary.",
+                "The database is the H2 file ./data/incident unless incident.db.url (INCIDENT_DB_URL) says otherwise."},
+        optionListHeading = "%nOptions:%n",
+        footer = {"", Cli.EXIT_CODES, Cli.EXIT_CODES_CONTINUED})
+final class Demo implements Callable<Integer> {
 
     static final int TIME_SCALE = 60;
 
-    private Demo() {
+    @Option(names = "--incidents", paramLabel = "N", description = "incidents in the simulated account (default 500)")
+    int incidents = 500;
+
+    @Spec
+    CommandSpec spec;
+
+    private final PrintStream out;
+    private final PrintStream err;
+
+    Demo(PrintStream out, PrintStream err) {
+        this.out = out;
+        this.err = err;
     }
 
-    static int run(String[] args, PrintStream out, PrintStream err) throws Exception {
-        int incidents = 500;
-        for (int i = 0; i < args.length; i++) {
-            if (args[i].equals("--incidents") && i + 1 < args.length) {
-                incidents = Integer.parseInt(args[++i]);
-            } else {
-                err.println("unknown demo option '" + args[i] + "': demo takes only --incidents N");
-                return 2;
-            }
+    @Override
+    public Integer call() throws Exception {
+        if (incidents < 1) {
+            throw new ParameterException(spec.commandLine(), "--incidents must be at least 1, got " + incidents);
         }
         String key = "demo-" + Long.toHexString(System.nanoTime());
         SimulatorConfig config = new SimulatorConfig().seed(1).incidents(incidents).addKey(key, true)

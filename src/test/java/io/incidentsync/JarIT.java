@@ -42,6 +42,35 @@ class JarIT {
     }
 
     @Test
+    void versionPrintsTheProjectsVersion() throws Exception {
+        try (JarProcess version = JarProcess.start(dir, Map.of(), "--version")) {
+            assertEquals(0, version.waitFor(60), version.output());
+            assertEquals("incident-io-sync " + CliTest.projectVersion(), version.output().strip());
+        }
+    }
+
+    @Test
+    void syncHelpPrintsItsUsageAndSyncsNothing() throws Exception {
+        // with a key, so that a sync would start if --help were not taken as help
+        try (JarProcess help = JarProcess.start(dir, Map.of("INCIDENT_API_KEY", "a-key",
+                "INCIDENT_API_URL", "http://127.0.0.1:9"), "sync", "--help")) {
+            assertEquals(0, help.waitFor(60), help.output());
+            assertTrue(help.output().startsWith("Usage: java -jar incident-io-sync.jar sync"), help.output());
+        }
+        assertFalse(Files.exists(dir.resolve("data")), "no database was created");
+    }
+
+    @Test
+    void anUnknownDemoOptionExitsTwoWithTheDemoUsage() throws Exception {
+        try (JarProcess demo = JarProcess.start(dir, Map.of(), "demo", "--bogus")) {
+            assertEquals(2, demo.waitFor(60), demo.output());
+            assertEquals("demo: unknown option '--bogus'", demo.lines.get(0));
+            assertTrue(demo.output().contains("Usage: java -jar incident-io-sync.jar demo"), demo.output());
+        }
+        assertFalse(Files.exists(dir.resolve("data")), "no database was created");
+    }
+
+    @Test
     void syncWithoutAKeyExitsTwoWithOneLineAndCreatesNothing() throws Exception {
         try (JarProcess sync = JarProcess.start(dir, Map.of(), "sync")) {
             assertEquals(2, sync.waitFor(60), sync.output());

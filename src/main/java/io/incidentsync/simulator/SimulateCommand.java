@@ -1,61 +1,152 @@
 package io.incidentsync.simulator;
 
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
+
 import java.io.PrintStream;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import java.util.function.Consumer;
 
-/** The {@code simulate} command: serves a simulated incident.io API until the process is stopped. */
-public final class SimulateCommand {
-    static final String USAGE = String.join("\n",
-            "usage: simulate --api-key K [--port P] [--incidents N] [--seed S] [--private-scope] [options]",
-            "Serves a simulated incident.io API on 127.0.0.1 until stopped (Ctrl-C or SIGTERM).",
-            "  --api-key K             the bearer key to accept (default: $INCIDENT_API_KEY)",
-            "  --port P                port to listen on; 0 picks a free one (default 8080)",
-            "  --incidents N           incidents in the data set; the other tables scale with it (default 100)",
-            "  --seed S                data set seed; the same seed gives identical answers (default 1)",
-            "  --private-scope         the key may see private incidents",
-            "  --latency-ms MS         delay added to every answer (default 0)",
-            "  --time-scale X          rate-limit buckets refill X times faster (default 1)",
-            "  --key-rate N            requests per minute per key (default 1200)",
-            "  --incidents-rate N      requests per minute on /v2/incidents (default 60)",
-            "  --no-rate-limits        never answer 429 on its own",
-            "  --fail PATH:K:STATUS    answer STATUS on the K-th request to PATH",
-            "  --reset PATH:K          reset the connection on the K-th request to PATH",
-            "  --slow PATH:K:MS        answer the K-th request to PATH after MS milliseconds",
-            "  --truncate PATH:K       cut the K-th answer of PATH off mid-record",
-            "  --html PATH:K           answer the K-th request to PATH with a proxy's 502 HTML page",
-            "  --rate-limit PATH:K:N   answer 429 to requests K..K+N-1 of PATH",
-            "  --forbidden PATH:SCOPE  answer 403 missing_required_scope on every request to PATH",
-            "  --add-after-page PATH:N     create a record once page N of PATH has been served",
-            "  --remove-after-page PATH:N  delete a record not yet served once page N of PATH has been served",
-            "  --unknown-field TABLE:NAME:VALUE  add a field unknown to the spec to every record of TABLE",
-            "Flags that take PATH:K may be repeated.");
+/**
+ * The {@code simulate} command: serves a simulated incident.io API until the process is stopped.
+ * Fault flags are kept in the order given and checked once the command line is read.
+ */
+@Command(name = "simulate", mixinStandardHelpOptions = true, sortOptions = false,
+        customSynopsis = {"java -jar incident-io-sync.jar simulate --api-key K [--port P]",
+                "       [--incidents N] [--seed S] [--private-scope] [OPTIONS]"},
+        description = {"Serve the incident.io simulator on 127.0.0.1 until stopped (Ctrl-C or SIGTERM).",
+                "It prints `incident.io simulator listening on http://127.0.0.1:P` once it serves."},
+        optionListHeading = "%nOptions:%n",
+        footer = {"", "Flags that take PATH:K may be repeated; K counts requests from the start.",
+                "Exit codes: 0 stopped, 1 it could not start (the port taken), 2 bad usage."})
+public final class SimulateCommand implements Callable<Integer> {
 
     /** A parsed command line: the configuration, the port and the faults to set once started. */
     record Options(SimulatorConfig config, int port, List<Consumer<Faults>> faults) {
     }
 
-    private SimulateCommand() {
+    /** A fault flag as given, checked when the options are built. */
+    private record FaultFlag(String flag, String value) {
     }
 
-    public static int run(String[] args) {
-        return run(args, System.getenv("INCIDENT_API_KEY"), System.out, System.err);
+    @Option(order = 1, names = "--api-key", paramLabel = "K", description = "the bearer key to accept (default: $INCIDENT_API_KEY)")
+    String apiKey;
+
+    @Option(order = 2, names = "--port", paramLabel = "P", description = "port to listen on; 0 picks a free one (default 8080)")
+    int port = 8080;
+
+    @Option(order = 3, names = "--incidents", paramLabel = "N",
+            description = "incidents in the data set; the other tables scale with it (default 100)")
+    Integer incidents;
+
+    @Option(order = 4, names = "--seed", paramLabel = "S", description = "data set seed; the same seed gives identical answers (default 1)")
+    Long seed;
+
+    @Option(order = 5, names = "--private-scope", description = "the key may see private incidents")
+    boolean privateScope;
+
+    @Option(order = 6, names = "--latency-ms", paramLabel = "MS", description = "delay added to every answer (default 0)")
+    Integer latencyMillis;
+
+    @Option(order = 7, names = "--time-scale", paramLabel = "X", description = "rate-limit buckets refill X times faster (default 1)")
+    Double timeScale;
+
+    @Option(order = 8, names = "--key-rate", paramLabel = "N", description = "requests per minute per key (default 1200)")
+    Integer keyRate;
+
+    @Option(order = 9, names = "--incidents-rate", paramLabel = "N", description = "requests per minute on /v2/incidents (default 60)")
+    Integer incidentsRate;
+
+    @Option(order = 10, names = "--no-rate-limits", description = "never answer 429 on its own")
+    boolean noRateLimits;
+
+    private final List<FaultFlag> faultFlags = new ArrayList<>();
+
+    @Option(order = 11, names = "--fail", paramLabel = "PATH:K:STATUS", description = "answer STATUS on the K-th request to PATH")
+    void fail(String value) {
+        faultFlags.add(new FaultFlag("--fail", value));
     }
 
-    static int run(String[] args, String envKey, PrintStream out, PrintStream err) {
-        if (List.of(args).contains("--help") || List.of(args).contains("-h")) {
-            out.println(USAGE);
-            return 0;
-        }
+    @Option(order = 12, names = "--reset", paramLabel = "PATH:K", description = "reset the connection on the K-th request to PATH")
+    void reset(String value) {
+        faultFlags.add(new FaultFlag("--reset", value));
+    }
+
+    @Option(order = 13, names = "--slow", paramLabel = "PATH:K:MS", description = "answer the K-th request to PATH after MS milliseconds")
+    void slow(String value) {
+        faultFlags.add(new FaultFlag("--slow", value));
+    }
+
+    @Option(order = 14, names = "--truncate", paramLabel = "PATH:K", description = "cut the K-th answer of PATH off mid-record")
+    void truncate(String value) {
+        faultFlags.add(new FaultFlag("--truncate", value));
+    }
+
+    @Option(order = 15, names = "--html", paramLabel = "PATH:K", description = "answer the K-th request to PATH with a proxy's 502 HTML page")
+    void html(String value) {
+        faultFlags.add(new FaultFlag("--html", value));
+    }
+
+    @Option(order = 16, names = "--rate-limit", paramLabel = "PATH:K:N", description = "answer 429 to requests K..K+N-1 of PATH")
+    void rateLimit(String value) {
+        faultFlags.add(new FaultFlag("--rate-limit", value));
+    }
+
+    @Option(order = 17, names = "--forbidden", paramLabel = "PATH:SCOPE", description = "answer 403 missing_required_scope on every request to PATH")
+    void forbidden(String value) {
+        faultFlags.add(new FaultFlag("--forbidden", value));
+    }
+
+    @Option(order = 18, names = "--add-after-page", paramLabel = "PATH:N", description = "create a record once page N of PATH has been served")
+    void addAfterPage(String value) {
+        faultFlags.add(new FaultFlag("--add-after-page", value));
+    }
+
+    @Option(order = 19, names = "--remove-after-page", paramLabel = "PATH:N",
+            description = "delete a record not yet served once page N of PATH has been served")
+    void removeAfterPage(String value) {
+        faultFlags.add(new FaultFlag("--remove-after-page", value));
+    }
+
+    @Option(order = 20, names = "--unknown-field", paramLabel = "TABLE:NAME:VALUE",
+            description = "add a field unknown to the spec to every record of TABLE (VALUE: a number, true/false, "
+                    + "a JSON object, or text)")
+    void unknownField(String value) {
+        faultFlags.add(new FaultFlag("--unknown-field", value));
+    }
+
+    @Spec
+    CommandSpec spec;
+
+    private final String envKey;
+    private final PrintStream out;
+    private final PrintStream err;
+
+    /**
+     * The command as the command line runs it: envKey is the key served when --api-key is not given
+     * (the environment's INCIDENT_API_KEY), out and err where it reports.
+     */
+    public SimulateCommand(String envKey, PrintStream out, PrintStream err) {
+        this.envKey = envKey;
+        this.out = out;
+        this.err = err;
+    }
+
+    @Override
+    public Integer call() {
         Options options;
         try {
-            options = parse(args, envKey);
+            options = options();
         } catch (IllegalArgumentException e) {
-            err.println("simulate: " + e.getMessage() + " (see simulate --help)");
-            return 2;
+            throw new ParameterException(spec.commandLine(), e.getMessage(), e);
         }
         Simulator simulator;
         try {
@@ -82,45 +173,52 @@ public final class SimulateCommand {
         return 0;
     }
 
+    /** The options of a command line of simulate's, as it would serve them; IllegalArgumentException says what is wrong. */
     static Options parse(String[] args, String envKey) {
+        SimulateCommand command = new SimulateCommand(envKey, null, null);
+        try {
+            new CommandLine(command).setOverwrittenOptionsAllowed(true).setExpandAtFiles(false).parseArgs(args);
+        } catch (ParameterException e) {
+            throw new IllegalArgumentException(e.getMessage(), e);
+        }
+        return command.options();
+    }
+
+    /** The options given, checked. */
+    Options options() {
         SimulatorConfig config = new SimulatorConfig();
+        if (incidents != null) {
+            config.incidents(range("--incidents", incidents, 1, Integer.MAX_VALUE / 4));
+        }
+        if (seed != null) {
+            config.seed(seed);
+        }
+        if (latencyMillis != null) {
+            config.latencyMillis(range("--latency-ms", latencyMillis, 0, Integer.MAX_VALUE));
+        }
+        if (timeScale != null) {
+            config.timeScale(positive("--time-scale", timeScale));
+        }
+        if (keyRate != null) {
+            config.keyRatePerMinute(range("--key-rate", keyRate, 1, Integer.MAX_VALUE));
+        }
+        if (incidentsRate != null) {
+            config.incidentsRatePerMinute(range("--incidents-rate", incidentsRate, 1, Integer.MAX_VALUE));
+        }
+        if (noRateLimits) {
+            config.rateLimits(false);
+        }
+        int listen = range("--port", port, 0, 65535);
         List<Consumer<Faults>> faults = new ArrayList<>();
-        int port = 8080;
-        String key = null;
-        boolean privateScope = false;
-        for (int i = 0; i < args.length; i++) {
-            String flag = args[i];
-            switch (flag) {
-                case "--private-scope" -> privateScope = true;
-                case "--no-rate-limits" -> config.rateLimits(false);
-                default -> {
-                    if (i + 1 >= args.length) {
-                        throw new IllegalArgumentException(flag.startsWith("--") ? flag + " needs a value"
-                                : "unexpected argument '" + flag + "'");
-                    }
-                    String value = args[++i];
-                    switch (flag) {
-                        case "--api-key" -> key = value;
-                        case "--port" -> port = integer(flag, value, 0, 65535);
-                        case "--incidents" -> config.incidents(integer(flag, value, 1, Integer.MAX_VALUE / 4));
-                        case "--seed" -> config.seed(longValue(flag, value));
-                        case "--latency-ms" -> config.latencyMillis(integer(flag, value, 0, Integer.MAX_VALUE));
-                        case "--time-scale" -> config.timeScale(decimal(flag, value));
-                        case "--key-rate" -> config.keyRatePerMinute(integer(flag, value, 1, Integer.MAX_VALUE));
-                        case "--incidents-rate" -> config.incidentsRatePerMinute(integer(flag, value, 1, Integer.MAX_VALUE));
-                        default -> faults.add(fault(flag, value));
-                    }
-                }
-            }
+        for (FaultFlag f : faultFlags) {
+            faults.add(fault(f.flag(), f.value()));
         }
-        if (key == null) {
-            key = envKey;
-        }
+        String key = apiKey != null ? apiKey : envKey;
         if (key == null || key.isBlank()) {
             throw new IllegalArgumentException("--api-key is required (or set INCIDENT_API_KEY)");
         }
         config.addKey(key, privateScope);
-        return new Options(config, port, faults);
+        return new Options(config, listen, faults);
     }
 
     private static Consumer<Faults> fault(String flag, String value) {
@@ -216,14 +314,17 @@ public final class SimulateCommand {
 
     private static int integer(String flag, String value, int min, int max) {
         try {
-            int n = Integer.parseInt(value);
-            if (n < min || n > max) {
-                throw new IllegalArgumentException(flag + " must be between " + min + " and " + max + ", got " + value);
-            }
-            return n;
+            return range(flag, Integer.parseInt(value), min, max);
         } catch (NumberFormatException e) {
             throw new IllegalArgumentException(flag + " expects an integer, got '" + value + "'");
         }
+    }
+
+    private static int range(String flag, int n, int min, int max) {
+        if (n < min || n > max) {
+            throw new IllegalArgumentException(flag + " must be between " + min + " and " + max + ", got " + n);
+        }
+        return n;
     }
 
     private static long longValue(String flag, String value) {
@@ -234,15 +335,10 @@ public final class SimulateCommand {
         }
     }
 
-    private static double decimal(String flag, String value) {
-        try {
-            double d = Double.parseDouble(value);
-            if (!(d > 0)) {
-                throw new IllegalArgumentException(flag + " must be positive, got " + value);
-            }
-            return d;
-        } catch (NumberFormatException e) {
-            throw new IllegalArgumentException(flag + " expects a number, got '" + value + "'");
+    private static double positive(String flag, double d) {
+        if (!(d > 0) || Double.isInfinite(d)) {
+            throw new IllegalArgumentException(flag + " must be a positive number, got " + d);
         }
+        return d;
     }
 }

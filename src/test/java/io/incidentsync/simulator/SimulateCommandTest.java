@@ -4,12 +4,10 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
+import java.util.Set;
 import org.junit.jupiter.api.Test;
 
-/** The simulate command line. */
+/** The simulate command line, as parsed; CliTest runs it as the jar does (--help, bad usage). */
 class SimulateCommandTest {
     @Test
     void parsesEveryFlagIntoTheConfiguration() {
@@ -33,28 +31,25 @@ class SimulateCommandTest {
     }
 
     @Test
-    void badArgumentsExitWithTwoAndOneLine() {
-        for (String[] args : new String[][] {{"--port", "0"}, {"--api-key", "k", "--incidents", "many"},
-                {"--api-key", "k", "--fail", "/v2/incidents"}, {"--api-key", "k", "--bogus", "1"}, {"--api-key"}}) {
-            ByteArrayOutputStream err = new ByteArrayOutputStream();
-            int code = SimulateCommand.run(args, null, new PrintStream(new ByteArrayOutputStream()),
-                    new PrintStream(err, true, StandardCharsets.UTF_8));
-            assertEquals(2, code, String.join(" ", args));
-            String text = err.toString(StandardCharsets.UTF_8);
-            assertEquals(1, text.lines().count(), text);
-            assertTrue(text.startsWith("simulate: "), text);
-        }
+    void faultFlagsRepeatAndTheLastOfAnyOtherOptionWins() {
+        SimulateCommand.Options options = SimulateCommand.parse(new String[] {"--api-key", "a", "--port", "1",
+                "--fail", "/v2/incidents:1:502", "--reset", "/v2/users:2", "--fail", "/v2/incidents:2:503",
+                "--port=0", "--api-key", "b"}, null);
+        assertEquals(0, options.port());
+        assertEquals(Set.of("b"), options.config().keys().keySet());
+        assertEquals(3, options.faults().size());
     }
 
     @Test
-    void helpPrintsEveryFlag() {
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        assertEquals(0, SimulateCommand.run(new String[] {"--help"}, null, new PrintStream(out, true,
-                StandardCharsets.UTF_8), System.err));
-        for (String flag : new String[] {"--port", "--incidents", "--seed", "--api-key", "--private-scope",
-                "--latency-ms", "--time-scale", "--no-rate-limits", "--fail", "--reset", "--slow", "--truncate",
-                "--unknown-field"}) {
-            assertTrue(out.toString(StandardCharsets.UTF_8).contains(flag), flag);
+    void badValuesAreRefusedNamingTheOption() {
+        for (String[] args : new String[][] {{"--port", "0"}, {"--api-key", "k", "--incidents", "many"},
+                {"--api-key", "k", "--incidents", "0"}, {"--api-key", "k", "--port", "65536"},
+                {"--api-key", "k", "--time-scale", "0"}, {"--api-key", "k", "--fail", "/v2/incidents"},
+                {"--api-key", "k", "--fail", "/v2/incidents:1:200"}, {"--api-key"}}) {
+            IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                    () -> SimulateCommand.parse(args, null), String.join(" ", args));
+            String option = args.length > 2 ? args[2] : "--api-key";
+            assertTrue(e.getMessage().contains(option), String.join(" ", args) + ": " + e.getMessage());
         }
     }
 
