@@ -64,6 +64,10 @@ final class Demo implements Callable<Integer> {
                 return 2;
             }
             SyncRun run = app.syncOnce();
+            if (run == null) {
+                err.println("error: the sync did not start; see the log above");
+                return 1;
+            }
             out.println(run.summary());
             out.println("demo: the tables are in " + io.incidentsync.sync.IncidentSync.redact(app.settings().dbUrl()));
             Cli.failureLines(run).forEach(err::println);
