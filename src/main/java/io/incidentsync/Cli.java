@@ -62,6 +62,13 @@ public final class Cli implements Callable<Integer> {
         if (System.getProperty("h2.objectCache") == null) {
             System.setProperty("h2.objectCache", "false");
         }
+        // the jar's log4j2.properties picks its appender by this name: any other would silence every log line
+        String format = System.getProperty("incident.log.format", System.getenv().getOrDefault("INCIDENT_LOG_FORMAT", "text"));
+        if (!format.equals("text") && !format.equals("json")) {
+            System.err.println("configuration error: '" + format + "' is neither text nor json for INCIDENT_LOG_FORMAT"
+                    + " (incident.log.format)");
+            System.exit(2);
+        }
         System.exit(run(args, System.out, System.err));
     }
 

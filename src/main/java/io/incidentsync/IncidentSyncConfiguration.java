@@ -61,11 +61,14 @@ public class IncidentSyncConfiguration implements CamelConfiguration {
         configureHttp(context, settings);
         IncidentSync sync = new IncidentSync(settings, dataSource, fromSettings, catalog, api);
         context.getRegistry().bind("incidentSync", sync);
+        sync.startProgress(context.getExecutorServiceManager().newSingleThreadScheduledExecutor(this, "incident-sync-progress"),
+                settings.progressSeconds());
         DataSource checked = dataSource;
         context.getManagementStrategy().addEventNotifier(new EventNotifierSupport() {
             @Override
             public void notify(CamelEvent event) {
-                if (event instanceof CamelEvent.CamelContextStartedEvent && Observability.available()) {
+                if (event instanceof CamelEvent.CamelContextStartedEvent && Observability.available()
+                        && Observability.served(context)) {
                     // Camel's health and meter registries exist once the context has started
                     Observability.install(context, sync, checked);
                 }

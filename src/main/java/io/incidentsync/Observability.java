@@ -46,6 +46,16 @@ final class Observability {
         }
     }
 
+    /**
+     * Whether anything serves health and metrics here: Camel's management server (run mode's port, or an
+     * embedding application's own camel.management.enabled). A one-off sync has no reader for them and
+     * no reason to try the database in the background.
+     */
+    static boolean served(CamelContext context) {
+        return context.getPropertiesComponent().resolveProperty("camel.management.enabled").map(Boolean::parseBoolean)
+                .orElse(false);
+    }
+
     /** Called once the context has started: Camel's health registry and meter registry exist by then. */
     static void install(CamelContext context, IncidentSync sync, DataSource dataSource) {
         HealthCheckRegistry health = HealthCheckRegistry.get(context);

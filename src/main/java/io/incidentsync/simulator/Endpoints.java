@@ -7,7 +7,7 @@ import java.util.Set;
 import java.util.function.IntPredicate;
 import java.util.function.IntUnaryOperator;
 
-/** The registry of list endpoints the simulator serves, in the order of API.md's table. */
+/** The registry of list endpoints the simulator serves, in a fixed order. */
 final class Endpoints {
     static final int MAX_PAGE_SIZE = 250;
     private static final Set<String> DEFAULT_MODES = Set.of("standard", "retrospective");

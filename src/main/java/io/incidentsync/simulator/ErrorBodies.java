@@ -8,7 +8,7 @@ import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.Locale;
 
-/** Error bodies in the shape API.md documents; 429s also carry the rate_limit object. */
+/** Error bodies in the shape incident.io documents for errors; 429s also carry the rate_limit object. */
 final class ErrorBodies {
     private static final DateTimeFormatter RFC1123_UTC =
             DateTimeFormatter.ofPattern("EEE, dd MMM yyyy HH:mm:ss 'UTC'", Locale.ENGLISH).withZone(ZoneOffset.UTC);

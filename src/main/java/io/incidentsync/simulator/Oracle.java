@@ -14,7 +14,7 @@ public final class Oracle {
         this.endpoints = endpoints;
     }
 
-    /** The twelve table names of API.md, in its order. */
+    /** The twelve table names, in a fixed order. */
     public List<String> tables() {
         return endpoints.stream().map(Endpoint::table).toList();
     }

@@ -83,6 +83,7 @@ public final class IncidentApi implements HttpClientConfigurer, HttpActivityList
     private volatile String unreachable;
     private volatile boolean stopping;
     private final Set<Attempt> inFlight = ConcurrentHashMap.newKeySet();
+    private final long initialBackoffMillis;
 
     public IncidentApi(Settings settings, Catalog catalog) {
         this.settings = settings;
@@ -92,6 +93,13 @@ public final class IncidentApi implements HttpClientConfigurer, HttpActivityList
         this.readTimeoutMillis = settings.readTimeoutSeconds() * 1000L;
         this.maxAttempts = settings.maxAttempts();
         this.maxWaitMillis = settings.maxWaitMillis();
+        this.initialBackoffMillis = settings.initialBackoffMillis();
+    }
+
+    /** "users: " for a request of a table's listing, else nothing. */
+    private static String table(Exchange exchange) {
+        String table = exchange.getProperty("table", String.class);
+        return table == null ? "" : table + ": ";
     }
 
     /** The scheduler (from Camel's ExecutorServiceManager) that cuts off answers past their deadline. */
@@ -375,7 +383,11 @@ public final class IncidentApi implements HttpClientConfigurer, HttpActivityList
         } else {
             exchange.getIn().removeHeader(Exchange.REDELIVERY_DELAY);
         }
-        LOG.debug("{}: {}; retrying (attempt {} of {})", what, retryable.problem(), attempts + 1, maxAttempts);
+        long wait = retryable.waitMillis() != null ? Math.min(retryable.waitMillis(), maxWaitMillis)
+                : Math.min(maxWaitMillis, initialBackoffMillis << Math.min(20, attempts - 1));
+        LOG.warn("{}{}: {}; attempt {} of {} in {}{}", table(exchange), what, retryable.problem(), attempts + 1, maxAttempts,
+                wait < 1000 ? wait + " ms" : String.format(java.util.Locale.ROOT, "%.1f s", wait / 1000.0),
+                retryable.waitMillis() != null ? " (the answer's Retry-After)" : " (backoff, give or take a quarter)");
         return true;
     }
 
@@ -403,6 +415,12 @@ public final class IncidentApi implements HttpClientConfigurer, HttpActivityList
         String head = body.head(80);
         boolean text = head.chars().allMatch(c -> c >= 0x20 && c != 0xFFFD && c != 0x7F);
         if (text) {
+            // JSON that breaks off: its shape up to the first record, never a record's values
+            int list = head.startsWith("{") || head.startsWith("[") ? head.indexOf('[') : -1;
+            int record = list < 0 ? -1 : head.indexOf('{', list);
+            if (head.startsWith("{") || head.startsWith("[")) {
+                return "'" + (record >= 0 ? head.substring(0, record + 1) + "...'" : head.substring(0, 1) + "...'");
+            }
             return "'" + head + "'";
         }
         return "binary data" + (encoding.isEmpty() ? "" : " (Content-Encoding: " + encoding + ")");
@@ -643,6 +661,10 @@ public final class IncidentApi implements HttpClientConfigurer, HttpActivityList
 
         /** An answer 429 Too Many Requests. */
         default void rateLimited() {
+        }
+
+        /** The request waited this long for the shared rate budget before it left. */
+        default void waitedForBudget(long nanos) {
         }
     }
 }

@@ -47,6 +47,8 @@ public final class IncidentSync {
     private final IncidentApi api;
     private final AtomicReference<SyncRun> lastRun = new AtomicReference<>();
     private final SyncMetrics metrics = new SyncMetrics();
+    /** The tables being synced now, for the progress lines. */
+    private final Set<TableLoad> running = java.util.concurrent.ConcurrentHashMap.newKeySet();
 
     public IncidentSync(Settings settings, DataSource dataSource, boolean dataSourceFromSettings, Catalog catalog,
                         IncidentApi api) {
@@ -169,6 +171,29 @@ public final class IncidentSync {
         });
     }
 
+    /**
+     * Every {@code seconds}, a line for each table that has been running that long or longer: records
+     * read, pages, requests, retries, records a second, and the wait for the rate budget.
+     */
+    public void startProgress(java.util.concurrent.ScheduledExecutorService scheduler, long seconds) {
+        scheduler.scheduleAtFixedRate(() -> {
+            for (TableLoad load : running) {
+                if (load.seconds() >= seconds) {
+                    LOG.info(progressLine(load));
+                }
+            }
+        }, seconds, seconds, java.util.concurrent.TimeUnit.SECONDS);
+    }
+
+    static String progressLine(TableLoad load) {
+        double s = load.seconds();
+        double waited = load.budgetWaitSeconds();
+        return String.format(java.util.Locale.ROOT, "%s: running %.0f s: %,d records read, %,d pages, %,d requests, %,d retries,"
+                        + " %,.0f records/s%s", load.table(), s, load.recordsRead(), load.pages(), load.requests(),
+                load.retries(), s > 0 ? load.recordsRead() / s : 0.0,
+                waited >= 0.1 ? String.format(java.util.Locale.ROOT, "; waited %.1f s for the rate budget", waited) : "");
+    }
+
     /** What the syncs of this process did, for the metrics endpoint. */
     public SyncMetrics metrics() {
         return metrics;
@@ -208,6 +233,7 @@ public final class IncidentSync {
         }
         load.renameAbove(settings.h2CopySwapMaxChars());
         exchange.setProperty("load", load);
+        running.add(load);
         return load.setup();
     }
 
@@ -311,7 +337,10 @@ public final class IncidentSync {
         ObjectNode record = exchange.getMessage().getBody(ObjectNode.class);
         exchange.setProperty("recordId", record.path("id").asText(""));
         org.apache.camel.Message message = exchange.getMessage();
-        message.setBody(Page.json(record));
+        String json = Page.json(record);
+        // kept so that a destination's failure can be told without the record's values
+        exchange.setProperty("recordJson", json);
+        message.setBody(json);
         message.setHeader("incidentTable", exchange.getProperty("table", String.class));
         message.setHeader("incidentRunId", run.id());
         message.setHeader("incidentExtractedAt", run.startedAt().toString());
@@ -349,7 +378,7 @@ public final class IncidentSync {
         String destination = org.apache.camel.util.URISupport.sanitizeUri(exchange.getProperty("destination", String.class));
         throw new SyncException("the destination " + destination + " failed on record "
                 + exchange.getProperty("recordId", String.class) + ": "
-                + (root == null ? "unknown error" : root.getClass().getSimpleName() + ": " + root.getMessage())
+                + CauseText.of(root, exchange.getProperty("recordJson", String.class))
                 + "; the table keeps its previous rows; fix the destination or take it out of incident.destinations"
                 + " (INCIDENT_DESTINATIONS)");
     }
@@ -515,7 +544,7 @@ public final class IncidentSync {
             }
             t = t.getCause();
         }
-        return t == null ? "unknown error" : shortLine(t.getClass().getSimpleName() + ": " + t.getMessage());
+        return shortLine(CauseText.of(t, null));
     }
 
     /**
@@ -559,6 +588,9 @@ public final class IncidentSync {
                 load == null ? 0 : load.retries(), load == null ? 0 : load.seconds(), error,
                 started, OffsetDateTime.now(ZoneOffset.UTC));
         List<Sql> history = dialect == null ? List.of() : history(run, result);
+        if (load != null) {
+            running.remove(load);
+        }
         run.record(result);
         metrics.tableEnded(result, load == null ? 0 : load.rateLimitedCount());
         return history;

@@ -28,6 +28,20 @@ public final class RateBudget {
                 Map.of("/v2/incidents", settings.incidentsRatePerMinute()), settings.rateWindowSeconds());
     }
 
+    /**
+     * {@link #acquire(String)} for the exchange's table, which is told how long it waited (the
+     * progress lines say so).
+     */
+    public void acquire(org.apache.camel.Exchange exchange, String path) throws InterruptedException {
+        long started = System.nanoTime();
+        acquire(path);
+        long waited = System.nanoTime() - started;
+        IncidentApi.ApiMeter meter = exchange.getProperty("load", IncidentApi.ApiMeter.class);
+        if (meter != null && waited > 1_000_000) {
+            meter.waitedForBudget(waited);
+        }
+    }
+
     /** Blocks until both the key and the endpoint may send one more request, then spends a token of each. */
     public void acquire(String path) throws InterruptedException {
         Bucket endpoint = endpoints.get(path);

@@ -40,6 +40,7 @@ public final class Settings {
         DEFAULTS.put("incident.cluster.checkin-millis", "5000");
         DEFAULTS.put("incident.h2.copy-swap-max-mb", "32");
         DEFAULTS.put("incident.server.port", "8080");
+        DEFAULTS.put("incident.log.progress-seconds", "10");
         DEFAULTS.put("incident.destinations", "");
         DEFAULTS.put("incident.routes.extra", "");
     }
@@ -153,6 +154,11 @@ public final class Settings {
         return intValue("incident.h2.copy-swap-max-mb") * 1_000_000L;
     }
 
+    /** How often a table that runs longer logs its progress (incident.log.progress-seconds). */
+    public long progressSeconds() {
+        return intValue("incident.log.progress-seconds");
+    }
+
     /** run mode's HTTP port for health and metrics (incident.server.port); 0 turns it off. */
     public int serverPort() {
         return intValue("incident.server.port");
@@ -232,7 +238,7 @@ public final class Settings {
         for (String k : Arrays.asList("incident.sync.concurrency", "incident.http.max-attempts",
                 "incident.http.max-wait-seconds", "incident.http.initial-backoff-millis",
                 "incident.http.connect-timeout-seconds", "incident.http.read-timeout-seconds",
-                "incident.cluster.checkin-millis")) {
+                "incident.cluster.checkin-millis", "incident.log.progress-seconds")) {
             try {
                 if (intValue(k) < 1) {
                     throw new NumberFormatException();

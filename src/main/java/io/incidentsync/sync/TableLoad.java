@@ -109,12 +109,14 @@ public final class TableLoad implements IncidentApi.ApiMeter {
     private volatile boolean swapping;
     private final long startedNanos = System.nanoTime();
 
-    private long pages;
+    private volatile long pages;
     /** Records added since the current page began. */
     private int pageRecords;
     private long requests;
     private long retries;
     private long rateLimited;
+    private long budgetWaitNanos;
+    private volatile long recordsRead;
     private long rows;
     /** Characters of text in the rows converted so far: what a copy at the swap would have to write. */
     private long stagedChars;
@@ -213,6 +215,7 @@ public final class TableLoad implements IncidentApi.ApiMeter {
     /** Adds one record to the current batch; a field never seen before gets a new column. */
     public void add(ObjectNode record) {
         pageRecords++;
+        recordsRead++;
         requireKey(record);
         Object[] row = convert(record);
         if (childKind != null) {
@@ -795,6 +798,21 @@ public final class TableLoad implements IncidentApi.ApiMeter {
     @Override
     public synchronized void rateLimited() {
         rateLimited++;
+    }
+
+    @Override
+    public synchronized void waitedForBudget(long nanos) {
+        budgetWaitNanos += nanos;
+    }
+
+    /** How long this table's requests waited for the shared rate budget, in all. */
+    public synchronized double budgetWaitSeconds() {
+        return budgetWaitNanos / 1e9;
+    }
+
+    /** Records read from the API so far (before the swap; {@link #rows()} is the table's rows after it). */
+    public long recordsRead() {
+        return recordsRead;
     }
 
     public synchronized long rateLimitedCount() {

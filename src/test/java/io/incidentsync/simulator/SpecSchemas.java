@@ -18,7 +18,7 @@ import java.util.Map;
 /** The response schemas of incident.io's OpenAPI description, for validating what the simulator answers. */
 final class SpecSchemas {
     /**
-     * The spec's GET operations declare only 200 responses, so error bodies are held to the shape API.md documents:
+     * The spec's GET operations declare only 200 responses, so error bodies are held to the shape incident.io documents for errors:
      * {type, status, request_id, errors: [{code, message, source?: {field}}]}, plus rate_limit on a 429.
      */
     private static final String ERROR_SCHEMA = """
