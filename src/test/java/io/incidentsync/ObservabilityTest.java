@@ -69,6 +69,8 @@ class ObservabilityTest {
                 assertEquals(200, health.statusCode(), health.body());
                 assertTrue(health.body().contains("\"status\":\"UP\""), health.body());
 
+                // no more scheduled syncs: the readiness that turns DOWN is the database check's own
+                main.getCamelContext().getRouteController().stopRoute("scheduled-sync");
                 database.stop();
                 HttpResponse<String> down = await(() -> {
                     HttpResponse<String> r = get(base + "/observe/health/ready");

@@ -1,0 +1,111 @@
+package io.incidentsync;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.incidentsync.sync.Settings;
+import org.junit.jupiter.api.Test;
+
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * What the command's log says while it syncs, in a JVM of its own with the jar's logging: a progress
+ * line for a table still running, one WARN line for each retry, the start line of {@code run}, and
+ * the JSON layout.
+ */
+class LogLinesTest {
+
+    static final ObjectMapper MAPPER = new ObjectMapper();
+
+    /** 1,000 incidents (four pages), the third page slow and the second answering 503 once. */
+    private static Map<String, String> slowSync(SyncHarness h) {
+        h.simulator.faults().status("/v2/incidents", 2, 503);
+        h.simulator.faults().slow("/v2/incidents", 4, 3000);
+        Map<String, String> env = new HashMap<>();
+        h.overrides(SyncHarness.PRIVATE_KEY).forEach((key, value) -> env.put(Settings.envName(key), value));
+        env.put("INCIDENT_STREAMS", "incidents");
+        env.put("INCIDENT_LOG_PROGRESS_SECONDS", "1");
+        return env;
+    }
+
+    @Test
+    void aTableStillRunningLogsItsProgressAndEachRetryOneWarnLine() throws Exception {
+        try (SyncHarness h = SyncHarness.start(1000)) {
+            String output;
+            try (JarProcess sync = JarProcess.startFromClasspath(h.dir, slowSync(h), "sync")) {
+                assertEquals(0, sync.waitFor(180), sync.output());
+                output = sync.output();
+            }
+            List<String> progress = output.lines().filter(l -> l.contains("IncidentSync - incidents: running ")).toList();
+            assertFalse(progress.isEmpty(), "no progress line:\n" + output);
+            assertTrue(progress.stream().allMatch(l -> l.matches(".* INFO .*incidents: running \\d+ s: [\\d,]+ records read, "
+                    + "[\\d,]+ pages, [\\d,]+ requests, [\\d,]+ retries, [\\d,]+ records/s.*")), progress.toString());
+            List<String> retries = output.lines().filter(l -> l.contains(" WARN ") && l.contains("attempt 2 of 4")).toList();
+            assertEquals(1, retries.size(), "one WARN line for the one retry:\n" + output);
+            assertTrue(retries.get(0).contains("incidents: GET /v2/incidents") && retries.get(0).contains("HTTP 503")
+                    && retries.get(0).contains("(backoff, give or take a quarter)"), retries.get(0));
+        }
+    }
+
+    @Test
+    void theJsonLayoutWritesEveryLogLineAsOneJsonObject() throws Exception {
+        try (SyncHarness h = SyncHarness.start(1000)) {
+            Map<String, String> env = slowSync(h);
+            env.put("INCIDENT_LOG_FORMAT", "json");
+            String output;
+            try (JarProcess sync = JarProcess.startFromClasspath(h.dir, env, "sync")) {
+                assertEquals(0, sync.waitFor(180), sync.output());
+                output = sync.output();
+            }
+            // the summary table goes to standard output as text; every log line is JSON
+            List<String> json = output.lines().filter(l -> l.startsWith("{")).toList();
+            assertTrue(json.size() > 5, output);
+            for (String line : json) {
+                JsonNode event = MAPPER.readTree(line);
+                for (String field : List.of("time", "level", "thread", "logger", "message", "exception")) {
+                    assertTrue(event.has(field), field + " in " + line);
+                }
+            }
+            assertTrue(json.stream().map(l -> {
+                try {
+                    return MAPPER.readTree(l).path("message").asText();
+                } catch (Exception e) {
+                    throw new AssertionError(e);
+                }
+            }).anyMatch(m -> m.startsWith("incidents: finished: 1000 rows")), output);
+            assertFalse(output.lines().anyMatch(l -> l.matches("\\d\\d:\\d\\d:\\d\\d\\.\\d{3} .*")), "no text log line:\n" + output);
+        }
+    }
+
+    @Test
+    void anUnknownLogFormatExitsTwoWithOneLine() throws Exception {
+        try (SyncHarness h = SyncHarness.start(10)) {
+            Map<String, String> env = slowSync(h);
+            env.put("INCIDENT_LOG_FORMAT", "xml");
+            try (JarProcess sync = JarProcess.startFromClasspath(h.dir, env, "sync")) {
+                assertEquals(2, sync.waitFor(60), sync.output());
+                assertEquals("configuration error: 'xml' is neither text nor json for INCIDENT_LOG_FORMAT (incident.log.format)",
+                        sync.output().strip());
+            }
+        }
+    }
+
+    @Test
+    void runSaysWhereWhatWhenAndThePortWithThePasswordMasked() {
+        Map<String, String> values = new HashMap<>();
+        values.put("incident.api.key", "k");
+        values.put("incident.db.url", "jdbc:postgresql://db.example.com:5432/analytics?user=sync&password=hunter2");
+        values.put("incident.streams", "incidents,users");
+        String line = Application.startLine(new Application(values).settings(), "0 0/15 * * * ?", 8080);
+        assertTrue(line.startsWith("run: syncing 2 table(s) (incidents,users) from https://api.incident.io into "
+                + "jdbc:postgresql://db.example.com:5432/analytics?user=sync&password=*** on schedule '0 0/15 * * * ?', next at "), line);
+        assertTrue(line.matches(".*next at \\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d(:00)?(Z|[+-]\\d\\d:\\d\\d); health and metrics on "
+                + "http://0\\.0\\.0\\.0:8080/observe/health and /observe/metrics"), line);
+        assertFalse(line.contains("hunter2"));
+    }
+}
