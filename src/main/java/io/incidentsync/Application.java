@@ -30,6 +30,9 @@ public final class Application {
     public static final String ROUTES_DIR = "incident.routes.dir";
     /** The jar's own defaults, kept off the classpath root so an embedding application's file wins there. */
     static final String PACKAGED = "/incident-io-sync/application.properties";
+    /** The packaged route files, each named (a wildcard would have Camel scan the whole jar for them). */
+    static final String PACKAGED_ROUTES = String.join(",", java.util.stream.Stream.of("api", "destinations", "errors",
+            "listings", "streams", "sync").map(f -> "classpath:routes/" + f + ".camel.yaml").toList());
 
     private final Map<String, String> values;
     /** Camel's own keys among the caller's values (camel.component.*, camel.beans.*), passed on as they are. */
@@ -94,6 +97,10 @@ public final class Application {
         values.forEach(main::addOverrideProperty);
         camel.forEach(main::addOverrideProperty);
         main.addOverrideProperty("incident.schedule.enabled", Boolean.toString(scheduled));
+        if (!scheduled) {
+            // the schedule's route is there but off: its scheduler need not start (nor take time to stop)
+            main.addOverrideProperty("camel.component.quartz.auto-start-scheduler", "false");
+        }
         int port = settings().serverPort();
         if (scheduled && port > 0) {
             // Camel's embedded management server: /observe/health and /observe/metrics (README "Operating it")
@@ -118,7 +125,7 @@ public final class Application {
         String extra = values.get("incident.routes.extra");
         if (dir != null || extra != null) {
             // the packaged routes (or their edited copies), then the user's own routes beside them
-            String pattern = dir != null ? "file:" + Path.of(dir).toAbsolutePath() + "/*.camel.yaml" : "classpath:routes/*.camel.yaml";
+            String pattern = dir != null ? "file:" + Path.of(dir).toAbsolutePath() + "/*.camel.yaml" : PACKAGED_ROUTES;
             if (extra != null) {
                 pattern += ",file:" + Path.of(extra).toAbsolutePath() + "/*.camel.yaml";
             }
