@@ -1,10 +1,6 @@
 package io.incidentsync;
 
-import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.SQLException;
-import java.sql.Statement;
-import java.util.UUID;
 
 /**
  * The PostgreSQL server the *Postgres tests need: INCIDENT_TEST_PG_URL (or -Dincident.test.pg.url), a JDBC
@@ -12,24 +8,6 @@ import java.util.UUID;
  * -Dincident.test.require-servers=true (as .ci/run sets) makes that a failure.
  */
 final class TestPostgres {
-
-    /** The schemas made for this test run, dropped when the test JVM ends. */
-    private static final java.util.Set<String> MADE = java.util.concurrent.ConcurrentHashMap.newKeySet();
-
-    static {
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            if (MADE.isEmpty()) {
-                return;
-            }
-            try (Connection c = DriverManager.getConnection(url()); Statement s = c.createStatement()) {
-                for (String schema : MADE) {
-                    s.execute("DROP SCHEMA IF EXISTS " + schema + " CASCADE");
-                }
-            } catch (SQLException e) {
-                System.err.println("could not drop the test schemas " + MADE + ": " + e.getMessage());
-            }
-        }));
-    }
 
     private TestPostgres() {
     }
@@ -42,11 +20,7 @@ final class TestPostgres {
     /** A new, empty schema on the test server, as a JDBC URL whose connections use it; dropped when the test JVM ends. */
     static String freshSchemaUrl() throws SQLException {
         String base = url();
-        String schema = "t_" + UUID.randomUUID().toString().replace("-", "").substring(0, 12);
-        try (Connection c = DriverManager.getConnection(base); Statement s = c.createStatement()) {
-            s.execute("CREATE SCHEMA " + schema);
-        }
-        MADE.add(schema);
+        String schema = TestServers.fresh(base, "CREATE SCHEMA %s", "DROP SCHEMA IF EXISTS %s CASCADE");
         return base + (base.contains("?") ? "&" : "?") + "currentSchema=" + schema;
     }
 }
