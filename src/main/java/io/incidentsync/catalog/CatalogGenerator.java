@@ -74,6 +74,7 @@ public final class CatalogGenerator {
         JsonNode resolved = resolve(body);
         String arrayKey = null;
         JsonNode items = null;
+        List<String> lists = List.of();
         for (Iterator<Map.Entry<String, JsonNode>> it = resolved.path("properties").fields(); it.hasNext(); ) {
             Map.Entry<String, JsonNode> p = it.next();
             JsonNode prop = resolve(p.getValue());
@@ -86,10 +87,32 @@ public final class CatalogGenerator {
             }
         }
         if (arrayKey == null) {
+            // an object of lists of one kind of record (schedule entries: final, scheduled, overrides)
+            for (Iterator<Map.Entry<String, JsonNode>> it = resolved.path("properties").fields(); it.hasNext(); ) {
+                Map.Entry<String, JsonNode> p = it.next();
+                JsonNode of = listsOfOneKind(resolve(p.getValue()));
+                if (of != null) {
+                    if (arrayKey != null) {
+                        return java.util.Optional.empty();
+                    }
+                    arrayKey = p.getKey();
+                    items = of;
+                    List<String> names = new ArrayList<>();
+                    resolve(p.getValue()).path("properties").fieldNames().forEachRemaining(names::add);
+                    names.sort(String::compareTo);
+                    lists = names;
+                }
+            }
+        }
+        if (arrayKey == null) {
             return java.util.Optional.empty();
         }
         ObjectNode listing = mapper.createObjectNode();
         listing.put("array_key", arrayKey);
+        if (!lists.isEmpty()) {
+            ArrayNode names = listing.putArray("lists");
+            lists.forEach(names::add);
+        }
         listing.put("paged", resolved.path("properties").has("pagination_meta"));
         ArrayNode columns = listing.putArray("columns");
         Set<String> seen = new HashSet<>();
@@ -135,9 +158,35 @@ public final class CatalogGenerator {
                     columnsOf(propRef, path, depth + 1, next, out);
                 }
             } else {
-                out.add(column(out, column, typeOf(prop)));
+                ObjectNode c = column(out, column, typeOf(prop));
+                if ("array".equals(prop.path("type").asText())) {
+                    // the sync makes a child table of it, and may leave it out of the parent table
+                    c.put("array", true);
+                }
+                out.add(c);
             }
         }
+    }
+
+    /**
+     * The items schema when every property of an object is an array of the same kind of object (two at
+     * least), else null.
+     */
+    private JsonNode listsOfOneKind(JsonNode object) {
+        JsonNode items = null;
+        int count = 0;
+        for (Iterator<JsonNode> it = object.path("properties").elements(); it.hasNext(); ) {
+            JsonNode prop = resolve(it.next());
+            if (!"array".equals(prop.path("type").asText()) || !isObject(resolve(prop.path("items")))) {
+                return null;
+            }
+            if (items != null && !items.equals(prop.path("items"))) {
+                return null;
+            }
+            items = prop.path("items");
+            count++;
+        }
+        return count >= 2 ? items : null;
     }
 
     private static ObjectNode column(ArrayNode out, String name, String type) {

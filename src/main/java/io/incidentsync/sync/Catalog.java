@@ -18,11 +18,17 @@ import java.util.Map;
 public final class Catalog {
 
     /** One column: its flattened name and catalog type (null for a field to be typed by its value). */
-    public record Column(String name, ColumnType type) {
+    public record Column(String name, ColumnType type, boolean array) {
+        public Column(String name, ColumnType type) {
+            this(name, type, false);
+        }
     }
 
-    /** One listing: the body key holding its records, and its columns. */
-    public record Listing(String arrayKey, List<Column> columns) {
+    /**
+     * One listing: the body key holding its records, and its columns. When that key holds an object of
+     * lists rather than one array (schedule entries), {@code lists} names them; else it is empty.
+     */
+    public record Listing(String arrayKey, List<String> lists, List<Column> columns) {
     }
 
     private final Map<String, Listing> listings;
@@ -40,9 +46,12 @@ public final class Catalog {
             Map<String, Listing> out = new LinkedHashMap<>();
             root.fields().forEachRemaining(e -> {
                 List<Column> columns = new ArrayList<>();
-                e.getValue().path("columns").forEach(c -> columns.add(
-                        new Column(c.path("name").asText(), ColumnType.ofCatalog(c.path("type").asText()))));
-                out.put(e.getKey(), new Listing(e.getValue().path("array_key").asText(), Collections.unmodifiableList(columns)));
+                e.getValue().path("columns").forEach(c -> columns.add(new Column(c.path("name").asText(),
+                        ColumnType.ofCatalog(c.path("type").asText()), c.path("array").asBoolean(false))));
+                List<String> lists = new ArrayList<>();
+                e.getValue().path("lists").forEach(l -> lists.add(l.asText()));
+                out.put(e.getKey(), new Listing(e.getValue().path("array_key").asText(), List.copyOf(lists),
+                        Collections.unmodifiableList(columns)));
             });
             return new Catalog(out);
         } catch (IOException e) {

@@ -7,6 +7,7 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.SQLIntegrityConstraintViolationException;
 import java.sql.Statement;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -138,7 +139,35 @@ public abstract class Dialect {
      * seeing neither; the connection is only read (whether the user may pause other connections).
      */
     public String renameSwap(Connection connection, String stage, String live, String old) throws SQLException {
+        return renameSwap(connection, List.<String[]>of(new String[] {stage, live, old}), List.of());
+    }
+
+    /**
+     * {@link #renameSwap(Connection, String, String, String)} for several tables at once, so that a reader
+     * sees all of them replaced or none: each entry is {stage, live, old}, old null for a live table
+     * that does not exist yet; {@code empty} are live tables to empty in the same step.
+     */
+    public String renameSwap(Connection connection, List<String[]> swaps, List<String> empty) throws SQLException {
         throw new UnsupportedOperationException();
+    }
+
+    /** The tables of the current schema whose names start with this prefix, in lower case. */
+    public List<String> tables(Connection connection, String prefix) throws SQLException {
+        List<String> out = new ArrayList<>();
+        String current = currentSchema(connection);
+        try (ResultSet rs = connection.getMetaData().getTables(null, null, "%", new String[] {"TABLE"})) {
+            while (rs.next()) {
+                String schema = rs.getString("TABLE_SCHEM");
+                if (schema != null && !schema.equalsIgnoreCase(current)) {
+                    continue;
+                }
+                String name = rs.getString("TABLE_NAME").toLowerCase(Locale.ROOT);
+                if (name.startsWith(prefix)) {
+                    out.add(name);
+                }
+            }
+        }
+        return out;
     }
 
     /**
@@ -267,9 +296,16 @@ public abstract class Dialect {
          * renames still run, back to back. The replaced table is left under the name {@code old}.
          */
         @Override
-        public String renameSwap(Connection connection, String stage, String live, String old) throws SQLException {
-            String renames = "ALTER TABLE " + quote(live) + " RENAME TO " + quote(old) + "; ALTER TABLE "
-                    + quote(stage) + " RENAME TO " + quote(live);
+        public String renameSwap(Connection connection, List<String[]> swaps, List<String> empty) throws SQLException {
+            List<String> steps = new ArrayList<>();
+            for (String[] swap : swaps) {
+                if (swap[2] != null) {
+                    steps.add("ALTER TABLE " + quote(swap[1]) + " RENAME TO " + quote(swap[2]));
+                }
+                steps.add("ALTER TABLE " + quote(swap[0]) + " RENAME TO " + quote(swap[1]));
+            }
+            empty.forEach(table -> steps.add("DELETE FROM " + quote(table)));
+            String renames = String.join("; ", steps);
             return isAdmin(connection) ? "SET EXCLUSIVE 1; " + renames + "; SET EXCLUSIVE 0" : renames;
         }
 
@@ -576,8 +612,34 @@ public abstract class Dialect {
         }
 
         @Override
-        public String renameSwap(Connection connection, String stage, String live, String old) {
-            return "RENAME TABLE " + quote(live) + " TO " + quote(old) + ", " + quote(stage) + " TO " + quote(live);
+        public String renameSwap(Connection connection, List<String[]> swaps, List<String> empty) {
+            List<String> pairs = new ArrayList<>();
+            for (String[] swap : swaps) {
+                if (swap[2] != null) {
+                    pairs.add(quote(swap[1]) + " TO " + quote(swap[2]));
+                }
+                pairs.add(quote(swap[0]) + " TO " + quote(swap[1]));
+            }
+            // one RENAME TABLE of every pair is atomic; emptying a table no record had any more follows it
+            StringBuilder sql = new StringBuilder("RENAME TABLE " + String.join(", ", pairs));
+            empty.forEach(table -> sql.append("; DELETE FROM ").append(quote(table)));
+            return sql.toString();
+        }
+
+        @Override
+        public List<String> tables(Connection connection, String prefix) throws SQLException {
+            List<String> out = new ArrayList<>();
+            try (Statement s = connection.createStatement();
+                 ResultSet rs = s.executeQuery("SELECT TABLE_NAME FROM information_schema.TABLES"
+                         + " WHERE TABLE_SCHEMA = DATABASE() AND TABLE_TYPE = 'BASE TABLE'")) {
+                while (rs.next()) {
+                    String name = rs.getString(1).toLowerCase(Locale.ROOT);
+                    if (name.startsWith(prefix)) {
+                        out.add(name);
+                    }
+                }
+            }
+            return out;
         }
 
         /**

@@ -252,7 +252,8 @@ public final class IncidentApi implements HttpClientConfigurer, HttpActivityList
         finish(exchange);
         if (status >= 200 && status < 300) {
             try {
-                exchange.getMessage().setBody(Page.parse(body, arrayKey(path)));
+                Catalog.Listing listing = catalog.listing(path);
+                exchange.getMessage().setBody(Page.parse(body, listing.arrayKey(), listing.lists()));
                 exchange.setProperty(ANSWERED, true);
                 return;
             } catch (Page.MalformedBodyException e) {

@@ -226,7 +226,8 @@ public final class IncidentSync {
                     catalog.listing(path).columns(), childColumns,
                     () -> Streams.INCIDENT_CHILDREN.keySet().stream().allMatch(run::isDone),
                     dialect, dataSource, run.startedAt(),
-                    Streams.INCIDENT_CHILDREN.containsKey(table) ? Streams.INCIDENT_CHILDREN.get(table) : null);
+                    Streams.INCIDENT_CHILDREN.containsKey(table) ? Streams.INCIDENT_CHILDREN.get(table) : null,
+                    settings.arrays());
         } catch (SQLException e) {
             throw new SyncException("cannot reach the database at " + redact(settings.dbUrl()) + ": "
                     + rootMessage(e) + "; check incident.db.url (INCIDENT_DB_URL), incident.db.user and incident.db.password");
@@ -466,7 +467,9 @@ public final class IncidentSync {
         TableLoad load = exchange.getProperty("load", TableLoad.class);
         SyncRun run = exchange.getProperty("run", SyncRun.class);
         load.close();
-        LOG.info("{}: finished: {} rows, {} pages, {} requests, {} retries, {} s", load.table(), load.rows(),
+        LOG.info("{}: finished: {} rows{}, {} pages, {} requests, {} retries, {} s", load.table(), load.rows(),
+                load.childRows().isEmpty() ? "" : " (and " + load.childRows().values().stream().mapToLong(Long::longValue).sum()
+                        + " in " + load.childRows().size() + " child tables)",
                 load.pages(), load.requests(), load.retries(), String.format("%.1f", load.seconds()));
         return record(run, exchange, load, true, null);
     }
@@ -586,7 +589,7 @@ public final class IncidentSync {
         SyncRun.Result result = new SyncRun.Result(exchange.getProperty("table", String.class), ok,
                 load == null ? 0 : load.rows(), load == null ? 0 : load.pages(), load == null ? 0 : load.requests(),
                 load == null ? 0 : load.retries(), load == null ? 0 : load.seconds(), error,
-                started, OffsetDateTime.now(ZoneOffset.UTC));
+                started, OffsetDateTime.now(ZoneOffset.UTC), load == null || !ok ? Map.of() : Map.copyOf(load.childRows()));
         List<Sql> history = dialect == null ? List.of() : history(run, result);
         if (load != null) {
             running.remove(load);

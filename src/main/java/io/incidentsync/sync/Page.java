@@ -13,6 +13,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.Iterator;
+import java.util.List;
 import java.util.NoSuchElementException;
 
 /**
@@ -41,20 +42,28 @@ public final class Page implements Iterable<ObjectNode>, AutoCloseable {
         }
     }
 
+    /**
+     * The column that says which list of an object of lists a record came from (schedule entries:
+     * {@code final}, {@code scheduled} or {@code overrides}).
+     */
+    public static final String LIST_COLUMN = "entry_list";
+
     private final Body body;
     private final String arrayKey;
+    private final List<String> lists;
     private final String after;
     private final int size;
 
-    private Page(Body body, String arrayKey, String after, int size) {
+    private Page(Body body, String arrayKey, List<String> lists, String after, int size) {
         this.body = body;
         this.arrayKey = arrayKey;
+        this.lists = lists;
         this.after = after;
         this.size = size;
     }
 
     static Page empty(String arrayKey) {
-        return new Page(null, arrayKey, null, 0);
+        return new Page(null, arrayKey, List.of(), null, 0);
     }
 
     /** The answer's body as it arrived, for the JSON reading benchmark. */
@@ -80,6 +89,14 @@ public final class Page implements Iterable<ObjectNode>, AutoCloseable {
      * objects. Throws {@link MalformedBodyException} otherwise.
      */
     static Page parse(Body body, String arrayKey) throws IOException {
+        return parse(body, arrayKey, List.of());
+    }
+
+    /**
+     * {@link #parse(Body, String)}, or, when {@code lists} names them, an object under {@code arrayKey}
+     * whose fields of those names are arrays of objects: each record then carries {@link #LIST_COLUMN}.
+     */
+    static Page parse(Body body, String arrayKey, List<String> lists) throws IOException {
         String after = null;
         int count = -1;
         try (InputStream in = body.open(); JsonParser p = MAPPER.getFactory().createParser(in)) {
@@ -89,7 +106,26 @@ public final class Page implements Iterable<ObjectNode>, AutoCloseable {
             while (p.nextToken() == JsonToken.FIELD_NAME) {
                 String field = p.currentName();
                 JsonToken value = p.nextToken();
-                if (field.equals(arrayKey)) {
+                if (field.equals(arrayKey) && !lists.isEmpty()) {
+                    if (value != JsonToken.START_OBJECT) {
+                        throw new MalformedBodyException("'" + arrayKey + "' is not an object of lists");
+                    }
+                    count = 0;
+                    while (p.nextToken() == JsonToken.FIELD_NAME) {
+                        String list = p.currentName();
+                        if (p.nextToken() != JsonToken.START_ARRAY) {
+                            throw new MalformedBodyException("'" + arrayKey + "." + list + "' is not an array");
+                        }
+                        while (p.nextToken() != JsonToken.END_ARRAY) {
+                            if (p.currentToken() != JsonToken.START_OBJECT) {
+                                throw new MalformedBodyException("an element of '" + arrayKey + "." + list
+                                        + "' is not an object");
+                            }
+                            p.skipChildren();
+                            count++;
+                        }
+                    }
+                } else if (field.equals(arrayKey)) {
                     if (value != JsonToken.START_ARRAY) {
                         throw new MalformedBodyException("'" + arrayKey + "' is not an array");
                     }
@@ -124,7 +160,7 @@ public final class Page implements Iterable<ObjectNode>, AutoCloseable {
         if (count < 0) {
             throw new MalformedBodyException("no '" + arrayKey + "' array in the body");
         }
-        return new Page(body, arrayKey, after == null || after.isEmpty() ? null : after, count);
+        return new Page(body, arrayKey, lists, after == null || after.isEmpty() ? null : after, count);
     }
 
     /** A cursor as text: a string, or a whole number written as one; anything else is a malformed body. */
@@ -146,6 +182,9 @@ public final class Page implements Iterable<ObjectNode>, AutoCloseable {
     public Iterator<ObjectNode> iterator() {
         if (body == null) {
             return java.util.Collections.emptyIterator();
+        }
+        if (!lists.isEmpty()) {
+            return listed().iterator();
         }
         try {
             SourceTree.Source source = body.source();
@@ -194,6 +233,26 @@ public final class Page implements Iterable<ObjectNode>, AutoCloseable {
                     }
                 }
             };
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /**
+     * The records of an object of lists, each with the name of its list in {@link #LIST_COLUMN}, read
+     * whole: such an answer (one schedule's entries in a window) is small.
+     */
+    private List<ObjectNode> listed() {
+        try (InputStream in = body.open()) {
+            com.fasterxml.jackson.databind.JsonNode lists = MAPPER.readTree(in).path(arrayKey);
+            List<ObjectNode> out = new java.util.ArrayList<>();
+            lists.fields().forEachRemaining(list -> list.getValue().forEach(record -> {
+                ObjectNode tagged = MAPPER.createObjectNode();
+                tagged.put(LIST_COLUMN, list.getKey());
+                tagged.setAll((ObjectNode) record);
+                out.add(tagged);
+            }));
+            return out;
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

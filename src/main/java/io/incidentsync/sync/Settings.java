@@ -41,6 +41,8 @@ public final class Settings {
         DEFAULTS.put("incident.h2.copy-swap-max-mb", "32");
         DEFAULTS.put("incident.server.port", "8080");
         DEFAULTS.put("incident.log.progress-seconds", "10");
+        DEFAULTS.put("incident.arrays", "tables,json");
+        DEFAULTS.put("incident.schedule-entries.window", "30,30");
         DEFAULTS.put("incident.destinations", "");
         DEFAULTS.put("incident.routes.extra", "");
     }
@@ -164,6 +166,34 @@ public final class Settings {
         return intValue("incident.server.port");
     }
 
+    /** What becomes of a record's arrays (incident.arrays): child tables, JSON columns, or both. */
+    public record ArrayMode(boolean tables, boolean json) {
+        public static final ArrayMode BOTH = new ArrayMode(true, true);
+    }
+
+    public ArrayMode arrays() {
+        List<String> parts = new ArrayList<>();
+        for (String part : get("incident.arrays").split(",")) {
+            if (!part.isBlank()) {
+                parts.add(part.trim().toLowerCase(Locale.ROOT));
+            }
+        }
+        return new ArrayMode(parts.contains("tables"), parts.contains("json"));
+    }
+
+    /**
+     * The window schedule entries are read over (incident.schedule-entries.window, {@code BACK,AHEAD} in
+     * days): from midnight UTC of today less BACK days to midnight UTC of today plus AHEAD days, so that
+     * every sync of one day reads the same window.
+     */
+    public java.time.Instant[] scheduleWindow(java.time.Instant now) {
+        String[] parts = get("incident.schedule-entries.window").split(",");
+        java.time.Instant today = now.truncatedTo(java.time.temporal.ChronoUnit.DAYS);
+        return new java.time.Instant[] {
+                today.minus(java.time.Duration.ofDays(Integer.parseInt(parts[0].trim()))),
+                today.plus(java.time.Duration.ofDays(Integer.parseInt(parts[1].trim())))};
+    }
+
     private int intValue(String key) {
         return Integer.parseInt(get(key));
     }
@@ -233,7 +263,7 @@ public final class Settings {
         }
         if (streams().isEmpty()) {
             problems.add("no stream enabled: incident.streams (INCIDENT_STREAMS) is empty; "
-                    + "leave it unset for all twelve tables");
+                    + "leave it unset for every table");
         }
         for (String k : Arrays.asList("incident.sync.concurrency", "incident.http.max-attempts",
                 "incident.http.max-wait-seconds", "incident.http.initial-backoff-millis",
@@ -246,6 +276,17 @@ public final class Settings {
             } catch (NumberFormatException e) {
                 problems.add("'" + get(k) + "' is not a positive whole number for " + k + " (" + envName(k) + ")");
             }
+        }
+        List<String> arrayParts = new ArrayList<>(Arrays.asList(get("incident.arrays").toLowerCase(Locale.ROOT).split("\\s*,\\s*")));
+        arrayParts.removeAll(List.of("tables", "json"));
+        if (!arrayParts.isEmpty() || !(arrays().tables() || arrays().json())) {
+            problems.add("'" + get("incident.arrays") + "' is not a choice for incident.arrays (INCIDENT_ARRAYS): give"
+                    + " tables,json (child tables and JSON columns), tables or json");
+        }
+        String window = get("incident.schedule-entries.window");
+        if (!window.matches("\\s*\\d{1,4}\\s*,\\s*\\d{1,4}\\s*")) {
+            problems.add("'" + window + "' is not a window for incident.schedule-entries.window"
+                    + " (INCIDENT_SCHEDULE_ENTRIES_WINDOW): give days back and days ahead, such as 30,30");
         }
         String extra = get("incident.routes.extra");
         if (!extra.isEmpty() && !java.nio.file.Files.isDirectory(java.nio.file.Path.of(extra))) {

@@ -16,7 +16,17 @@ public final class SyncRun {
 
     /** How one table's sync ended. */
     public record Result(String table, boolean ok, long rows, long pages, long requests, long retries,
-                         double seconds, String error, OffsetDateTime started, OffsetDateTime finished) {
+                         double seconds, String error, OffsetDateTime started, OffsetDateTime finished,
+                         Map<String, Long> childRows) {
+        public Result(String table, boolean ok, long rows, long pages, long requests, long retries,
+                      double seconds, String error, OffsetDateTime started, OffsetDateTime finished) {
+            this(table, ok, rows, pages, requests, retries, seconds, error, started, finished, Map.of());
+        }
+
+        /** Rows of the table's child tables, in all. */
+        public long childRowCount() {
+            return childRows.values().stream().mapToLong(Long::longValue).sum();
+        }
     }
 
     private final String id = UUID.randomUUID().toString();
@@ -92,7 +102,8 @@ public final class SyncRun {
         for (Result r : results()) {
             out.append(String.format("%-22s %-7s %9d %7d %9d %8d %9.1f%n", r.table(), r.ok() ? "ok" : "FAILED",
                     r.rows(), r.pages(), r.requests(), r.retries(), r.seconds()));
-            rows += r.rows();
+            r.childRows().forEach((child, n) -> out.append(String.format("  %-50s %9d%n", child, n)));
+            rows += r.rows() + r.childRowCount();
             requests += r.requests();
         }
         double seconds = (System.currentTimeMillis() - startedAt.toInstant().toEpochMilli()) / 1000.0;

@@ -98,6 +98,10 @@ public final class TableLoad implements IncidentApi.ApiMeter {
     private RowSpool spool;
     private final Map<String, Boolean> childTables = new HashMap<>();
     private final RecordFlattener flattener;
+    /** Arrays are kept as JSON columns (incident.arrays holds json). */
+    private final boolean arraysAsJson;
+    /** The arrays' child tables (incident.arrays holds tables), else null. */
+    private final ChildTables children;
     private final List<Object[]> batch = new ArrayList<>();
     /** Statements that change the staging table's shape, sent before the next rows. */
     private final Deque<Sql> ddl = new ArrayDeque<>();
@@ -127,7 +131,17 @@ public final class TableLoad implements IncidentApi.ApiMeter {
               BooleanSupplier childrenReady, Dialect dialect, DataSource dataSource, OffsetDateTime extractedAt,
               String childKind)
             throws SQLException {
+        this(table, path, key, catalog, childColumns, childrenReady, dialect, dataSource, extractedAt, childKind,
+                Settings.ArrayMode.BOTH);
+    }
+
+    TableLoad(String table, String path, List<String> key, List<Catalog.Column> catalog, Map<String, String> childColumns,
+              BooleanSupplier childrenReady, Dialect dialect, DataSource dataSource, OffsetDateTime extractedAt,
+              String childKind, Settings.ArrayMode arrays)
+            throws SQLException {
         this.table = table;
+        this.arraysAsJson = arrays.json();
+        this.children = arrays.tables() ? new ChildTables(table, key, dialect, dataSource, arrays.json()) : null;
         this.path = path;
         this.stage = derivedName("_sdc_stage_", table);
         this.key = key;
@@ -144,6 +158,9 @@ public final class TableLoad implements IncidentApi.ApiMeter {
         });
         Set<String> json = new HashSet<>();
         for (Catalog.Column c : catalog) {
+            if (c.array() && !arraysAsJson) {
+                continue;
+            }
             if (c.type() == ColumnType.JSON) {
                 json.add(c.name());
             }
@@ -197,7 +214,12 @@ public final class TableLoad implements IncidentApi.ApiMeter {
         if (withChildColumns) {
             childColumns.keySet().forEach(c -> all.put(c, ColumnType.JSON));
         }
-        String body = all.entrySet().stream()
+        return createTable(dialect, name, all, key);
+    }
+
+    /** The CREATE TABLE of a staging table with these columns and primary key. */
+    static String createTable(Dialect dialect, String name, Map<String, ColumnType> columns, List<String> key) {
+        String body = columns.entrySet().stream()
                 .map(e -> dialect.quote(e.getKey()) + " " + dialect.type(e.getValue(), key.contains(e.getKey()))
                         + (key.contains(e.getKey()) ? " NOT NULL" : ""))
                 .collect(Collectors.joining(", "));
@@ -217,7 +239,22 @@ public final class TableLoad implements IncidentApi.ApiMeter {
         pageRecords++;
         recordsRead++;
         requireKey(record);
-        Object[] row = convert(record);
+        RowBuilder builder = new RowBuilder();
+        flattener.walk(record, builder);
+        Object[] row = builder.finish();
+        if (builder.arrays != null) {
+            Object[] parentKey = new Object[key.size()];
+            for (int i = 0; i < parentKey.length; i++) {
+                parentKey[i] = row[positions.get(key.get(i))];
+            }
+            try {
+                for (Map.Entry<String, JsonNode> array : builder.arrays) {
+                    children.add(array.getKey(), parentKey, array.getValue());
+                }
+            } catch (SQLException e) {
+                throw new SyncSqlException(e);
+            }
+        }
         if (childKind != null) {
             childBatch.add(new String[] {record.path("incident_id").asText(), record.path("id").asText(), Page.json(record)});
         }
@@ -237,7 +274,8 @@ public final class TableLoad implements IncidentApi.ApiMeter {
 
     /** True when the rows waiting make a statement of their own, even before the page ends. */
     public boolean isBatchFull() {
-        return batch.size() >= MAX_BATCH || childBatch.size() >= MAX_BATCH;
+        return batch.size() >= MAX_BATCH || childBatch.size() >= MAX_BATCH
+                || (children != null && children.waiting() >= MAX_BATCH);
     }
 
     /**
@@ -256,21 +294,27 @@ public final class TableLoad implements IncidentApi.ApiMeter {
     }
 
     /**
-     * The record's column values, converted to their JDBC values and placed by column position
-     * (positions never change: columns are only ever added at the end).
+     * Places each column of one record as the flattener hands it over, converted to its JDBC value, by
+     * column position (positions never change: columns are only ever added at the end), adding columns
+     * never seen before; keeps the record's arrays aside for their child tables.
      */
-    private Object[] convert(ObjectNode record) {
-        RowBuilder row = new RowBuilder();
-        flattener.walk(record, row);
-        return row.finish();
-    }
-
-    /** Places each column of one record as the flattener hands it over, adding columns never seen before. */
     private final class RowBuilder implements RecordFlattener.Sink {
         private Object[] values = new Object[positions.size()];
+        private List<Map.Entry<String, JsonNode>> arrays;
 
         @Override
         public void accept(String column, JsonNode value) {
+            if (value.isArray() && !childColumns.containsKey(column)) {
+                if (children != null) {
+                    if (arrays == null) {
+                        arrays = new ArrayList<>(4);
+                    }
+                    arrays.add(Map.entry(column, value));
+                }
+                if (!arraysAsJson) {
+                    return;
+                }
+            }
             Integer position = positions.get(column);
             if (position == null) {
                 if (value.isNull()) {
@@ -454,7 +498,7 @@ public final class TableLoad implements IncidentApi.ApiMeter {
                     } else if (!created) {
                         ready.add(Sql.of(createTable(stage, true)));
                         created = true;
-                    } else if (!batch.isEmpty() || !childBatch.isEmpty()) {
+                    } else if (!batch.isEmpty() || !childBatch.isEmpty() || (children != null && children.pending())) {
                         ready.addAll(rowStatements());
                     } else if (!withSpool || !draining || !readSpool()) {
                         return;
@@ -537,22 +581,8 @@ public final class TableLoad implements IncidentApi.ApiMeter {
             }
             List<Object[]> values = new ArrayList<>(batch.size());
             for (Object[] row : batch) {
-                // a row converted before a later column appeared has no value for it
-                Object[] full = row.length == names.size() ? row : Arrays.copyOf(row, names.size());
-                for (int i = 0; i < plain; i++) {
-                    Object v = full[i];
-                    // converted before its column was widened to text
-                    if (v != null && !(v instanceof String) && allTypes.get(i) == ColumnType.TEXT) {
-                        v = v.toString();
-                    }
-                    if (v instanceof String text) {
-                        v = dialect.storable(allTypes.get(i), text);
-                    } else {
-                        v = dialect.bindable(v);
-                    }
-                    full[i] = v;
-                }
-                values.add(full);
+                Object[] full = bindable(dialect, row, plain, allTypes);
+                values.add(full.length == names.size() ? full : Arrays.copyOf(full, names.size()));
             }
             batch.clear();
             if (!childNames.isEmpty()) {
@@ -570,7 +600,7 @@ public final class TableLoad implements IncidentApi.ApiMeter {
                     }
                 }
             }
-            out.addAll(upserts(stage, names, allTypes, key, values));
+            out.addAll(upserts(dialect, stage, names, allTypes, key, values));
         }
         if (!childBatch.isEmpty()) {
             List<String> cols = List.of("incident_id", "id", "record");
@@ -581,10 +611,30 @@ public final class TableLoad implements IncidentApi.ApiMeter {
                         dialect.storable(ColumnType.JSON, child[2])});
             }
             childBatch.clear();
-            out.addAll(upserts(childStage(), cols, Collections.nCopies(cols.size(), ColumnType.TEXT),
+            out.addAll(upserts(dialect, childStage(), cols, Collections.nCopies(cols.size(), ColumnType.TEXT),
                     List.of("incident_id", "id"), values));
         }
+        if (children != null) {
+            out.addAll(children.statements());
+        }
         return out;
+    }
+
+    /**
+     * A converted row's values as the database binds them, {@code width} of them: a row converted
+     * before a later column appeared has none for it; a value converted before its column was widened
+     * becomes text; text is made storable ({@link Dialect#storable}).
+     */
+    static Object[] bindable(Dialect dialect, Object[] row, int width, List<ColumnType> types) {
+        Object[] full = row.length >= width ? row : Arrays.copyOf(row, width);
+        for (int i = 0; i < width; i++) {
+            Object v = full[i];
+            if (v != null && !(v instanceof String) && types.get(i) == ColumnType.TEXT) {
+                v = v.toString();
+            }
+            full[i] = v instanceof String text ? dialect.storable(types.get(i), text) : dialect.bindable(v);
+        }
+        return full;
     }
 
     private static long textLength(Object[] row) {
@@ -598,7 +648,7 @@ public final class TableLoad implements IncidentApi.ApiMeter {
     }
 
     /** Multi-row upserts of {@code rows}, the last version of each key only, within the bound-value limit. */
-    private List<Sql> upserts(String into, List<String> names, List<ColumnType> allTypes, List<String> keyColumns,
+    static List<Sql> upserts(Dialect dialect, String into, List<String> names, List<ColumnType> allTypes, List<String> keyColumns,
                               List<Object[]> rows) {
         int[] keyAt = keyColumns.stream().mapToInt(names::indexOf).toArray();
         Map<List<Object>, Object[]> last = new LinkedHashMap<>();
@@ -661,21 +711,74 @@ public final class TableLoad implements IncidentApi.ApiMeter {
         swapping = true;
         List<Sql> out = new ArrayList<>();
         rows = count(stage);
-        Map<String, String> live = liveColumns(table);
-        String old = derivedName("_sdc_old_", table);
-        if (live.isEmpty()) {
-            // no previous table for a reader to see: the staging table simply takes the name
-            out.add(Sql.of("ALTER TABLE " + dialect.quote(stage) + " RENAME TO " + dialect.quote(table)));
-        } else if ((dialect.renamesAtomically() || stagedChars > renameAbove) && mayRename() && !exists(old)) {
-            out.add(Sql.of(renameSwap(old)));
-            // the new rows are live: a replaced table that stays behind is no reason to fail the table
-            out.add(Sql.allowedToFail("DROP TABLE IF EXISTS " + dialect.quote(old),
-                    table + ": cannot drop " + old + "; the next sync copies the new rows into " + table + " instead"));
+        Map<String, ColumnType> parentColumns = new LinkedHashMap<>(columns);
+        childColumns.keySet().forEach(c -> parentColumns.put(c, ColumnType.JSON));
+        // the parent and its child tables are one swap: a reader never sees a parent of one sync with
+        // children of another
+        List<Target> targets = new ArrayList<>();
+        targets.add(new Target(stage, table, parentColumns, liveColumns(table)));
+        List<String> vanished = List.of();
+        long chars = stagedChars;
+        if (children != null) {
+            for (ChildTables.Child child : children.all()) {
+                targets.add(new Target(child.stage, child.name, child.columns, liveColumns(child.name)));
+                childRows.put(child.name, count(child.stage));
+                chars += child.stagedChars;
+            }
+            vanished = children.vanished();
+        }
+        boolean rename = dialect.renamesAtomically() || chars > renameAbove;
+        for (Target t : targets) {
+            if (!rename) {
+                break;
+            }
+            rename = t.live.isEmpty() || (mayRename(t.name) && !exists(t.old()));
+        }
+        if (rename && targets.stream().anyMatch(t -> !t.live.isEmpty())) {
+            List<String[]> swaps = new ArrayList<>();
+            for (Target t : targets) {
+                swaps.add(new String[] {t.stage, t.name, t.live.isEmpty() ? null : t.old()});
+            }
+            try (Connection c = dataSource.getConnection()) {
+                out.add(Sql.of(dialect.renameSwap(c, swaps, vanished)));
+            }
+            for (Target t : targets) {
+                if (!t.live.isEmpty()) {
+                    // the new rows are live: a replaced table that stays behind is no reason to fail the table
+                    out.add(Sql.allowedToFail("DROP TABLE IF EXISTS " + dialect.quote(t.old()),
+                            table + ": cannot drop " + t.old() + "; the next sync copies the new rows into " + t.name
+                                    + " instead"));
+                }
+            }
         } else {
-            out.addAll(copyInto(live));
-            if (exists(old)) {
-                out.add(Sql.allowedToFail("DROP TABLE IF EXISTS " + dialect.quote(old),
-                        table + ": cannot drop " + old + " (left by an earlier sync)"));
+            // one statement text, so one transaction: readers see the old rows of every table or the new ones
+            List<String> copies = new ArrayList<>();
+            for (Target t : targets) {
+                if (!t.live.isEmpty()) {
+                    out.addAll(alterToFit(t.name, t.columns, t.live));
+                    String names = t.columns.keySet().stream().map(dialect::quote).collect(Collectors.joining(", "));
+                    copies.add("DELETE FROM " + dialect.quote(t.name) + "; INSERT INTO " + dialect.quote(t.name) + " ("
+                            + names + ") SELECT " + names + " FROM " + dialect.quote(t.stage));
+                }
+            }
+            vanished.forEach(name -> copies.add("DELETE FROM " + dialect.quote(name)));
+            if (!copies.isEmpty()) {
+                out.add(Sql.of(String.join("; ", copies)));
+            }
+            for (Target t : targets) {
+                if (!t.live.isEmpty()) {
+                    out.add(Sql.of("DROP TABLE " + dialect.quote(t.stage)));
+                    if (exists(t.old())) {
+                        out.add(Sql.allowedToFail("DROP TABLE IF EXISTS " + dialect.quote(t.old()),
+                                table + ": cannot drop " + t.old() + " (left by an earlier sync)"));
+                    }
+                }
+            }
+            // no previous table for a reader to see: the staging table simply takes the name
+            for (Target t : targets) {
+                if (t.live.isEmpty()) {
+                    out.add(Sql.of("ALTER TABLE " + dialect.quote(t.stage) + " RENAME TO " + dialect.quote(t.name)));
+                }
             }
         }
         if (childKind != null) {
@@ -686,35 +789,38 @@ public final class TableLoad implements IncidentApi.ApiMeter {
         return out;
     }
 
-    private boolean mayRename() throws SQLException {
-        try (Connection c = dataSource.getConnection()) {
-            return dialect.mayRename(c, table);
+    /** One table of a swap: its staging table, its live name, its columns and the live table's (empty if none). */
+    private record Target(String stage, String name, Map<String, ColumnType> columns, Map<String, String> live) {
+        String old() {
+            return derivedName("_sdc_old_", name);
         }
     }
 
-    private String renameSwap(String old) throws SQLException {
+    /** Rows of each child table after the swap. */
+    private final Map<String, Long> childRows = new LinkedHashMap<>();
+
+    /** Rows of each child table of this load, once swapped. */
+    public Map<String, Long> childRows() {
+        return childRows;
+    }
+
+    private boolean mayRename(String name) throws SQLException {
         try (Connection c = dataSource.getConnection()) {
-            return dialect.renameSwap(c, stage, table, old);
+            return dialect.mayRename(c, name);
         }
     }
 
-    private List<Sql> copyInto(Map<String, String> live) {
+    /** The statements that give a live table the new columns, and widen those that became text, before a copy. */
+    private List<Sql> alterToFit(String name, Map<String, ColumnType> all, Map<String, String> live) {
         List<Sql> out = new ArrayList<>();
-        Map<String, ColumnType> all = new LinkedHashMap<>(columns);
-        childColumns.keySet().forEach(c -> all.put(c, ColumnType.JSON));
         for (Map.Entry<String, ColumnType> c : all.entrySet()) {
             if (!live.containsKey(c.getKey())) {
-                out.add(Sql.of("ALTER TABLE " + dialect.quote(table) + " ADD COLUMN " + dialect.quote(c.getKey()) + " "
+                out.add(Sql.of("ALTER TABLE " + dialect.quote(name) + " ADD COLUMN " + dialect.quote(c.getKey()) + " "
                         + dialect.type(c.getValue(), false)));
             } else if (c.getValue() == ColumnType.TEXT && !dialect.isText(live.get(c.getKey()))) {
-                out.add(Sql.of(dialect.widenToText(table, c.getKey(), dialect.typeOf(live.get(c.getKey())))));
+                out.add(Sql.of(dialect.widenToText(name, c.getKey(), dialect.typeOf(live.get(c.getKey())))));
             }
         }
-        String names = all.keySet().stream().map(dialect::quote).collect(Collectors.joining(", "));
-        // one statement text, so one transaction: readers see the old rows or the new ones
-        out.add(Sql.of("DELETE FROM " + dialect.quote(table) + "; INSERT INTO " + dialect.quote(table) + " (" + names
-                + ") SELECT " + names + " FROM " + dialect.quote(stage)));
-        out.add(Sql.of("DROP TABLE " + dialect.quote(stage)));
         return out;
     }
 
@@ -740,6 +846,9 @@ public final class TableLoad implements IncidentApi.ApiMeter {
         List<Sql> out = new ArrayList<>();
         out.add(Sql.allowedToFail("DROP TABLE IF EXISTS " + dialect.quote(stage),
                 table + ": cannot drop " + stage + "; the next sync drops it"));
+        if (children != null) {
+            out.addAll(children.abort());
+        }
         if (childKind != null) {
             out.add(Sql.allowedToFail("DROP TABLE IF EXISTS " + dialect.quote(childStage()),
                     table + ": cannot drop " + childStage() + "; the next sync drops it"));
