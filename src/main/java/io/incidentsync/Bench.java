@@ -196,7 +196,9 @@ final class Bench implements Callable<Integer> {
 
             Map<String, Long> rows = new HashMap<>();
             run.results().forEach(r -> rows.put(r.table(), r.rows()));
-            long totalRows = rows.values().stream().mapToLong(Long::longValue).sum();
+            // the child tables' rows are written by the same sync, so they count
+            long totalRows = rows.values().stream().mapToLong(Long::longValue).sum()
+                    + run.results().stream().mapToLong(SyncRun.Result::childRowCount).sum();
             List<Floor.Chain> chains;
             WriterBenchmark.Result write;
             JsonReadBenchmark.Result json;
@@ -204,14 +206,19 @@ final class Bench implements Callable<Integer> {
             writerSettings.put("incident.api.key", writerKey);
             try (Connection writer = db.connect(); Connection reader = db.connect();
                  CamelContext routes = writerRoutes(writerSettings)) {
-                chains = minimumRequests(rows, optionsPerField(writer, rows.get("custom_fields")));
+                Map<String, List<Long>> perParent = new HashMap<>();
+                perParent.put("custom_field_options", perParent(writer, "custom_field_options", "custom_field_id",
+                        rows.getOrDefault("custom_fields", 0L)));
+                perParent.put("catalog_entries", perParent(writer, "catalog_entries", "catalog_type_id",
+                        rows.getOrDefault("catalog_types", 0L)));
+                chains = minimumRequests(rows, perParent);
                 write = WriterBenchmark.measure(routes.createProducerTemplate(),
                         routes.getRegistry().lookupByNameAndType(IncidentSyncConfiguration.DATA_SOURCE, DataSource.class),
                         writer, reader, options.writeSample());
                 json = WriterBenchmark.measureJson(routes.createProducerTemplate(), options.writeSample());
             }
             long min = Floor.requests(chains);
-            int partitions = partitions(chains, rows.get("custom_fields"));
+            int partitions = partitions(chains, rows);
             Floor.Limits limits = new Floor.Limits(KEY_PER_MINUTE, INCIDENTS_PER_MINUTE, options.timeScale());
             double floor = Floor.seconds(chains, options.latencyMillis() / 1000.0, app.settings().concurrency(), limits);
             double ratio = write.writerRowsPerSecond() / write.rawRowsPerSecond();
@@ -224,7 +231,7 @@ final class Bench implements Callable<Integer> {
             out.printf(Locale.ROOT, "wall: %.2f s, floor %.2f s (%.2fx); target at most 1.25x: %s%n",
                     wall, floor, wall / floor, wall <= 1.25 * floor ? "met" : "MISSED");
             out.printf(Locale.ROOT, "write: %.0f rows/s through the writer, %.0f rows/s plain JDBC batch inserts "
-                            + "(%d rows of incidents and incident_updates); ratio %.2f, target at least 0.5: %s%n",
+                            + "(%d rows of incidents and incident_updates and their child tables); ratio %.2f, target at least 0.5: %s%n",
                     write.writerRowsPerSecond(), write.rawRowsPerSecond(), write.rows(), ratio,
                     ratio >= 0.5 ? "met" : "MISSED");
             out.printf(Locale.ROOT, "json: %d incidents read %.0f records/s by the streaming reader, %.0f records/s by "
@@ -241,15 +248,20 @@ final class Bench implements Callable<Integer> {
 
     /**
      * The fewest requests each table needs for the rows the sync found: a cursor listing the pages its
-     * rows fill at the maximum page size (at least one), custom field options that per custom field plus
-     * the call listing the fields, actions and follow-ups one call per incident mode, any other table one.
+     * rows fill at its page size (at least one); a listing per parent record the parent listing plus
+     * each parent's pages (custom field options per custom field, catalog entries per catalog type,
+     * one request of schedule entries per schedule); actions and follow-ups one call per incident mode;
+     * any other table one.
      */
-    static List<Floor.Chain> minimumRequests(Map<String, Long> rows, List<Long> optionsPerField) {
+    static List<Floor.Chain> minimumRequests(Map<String, Long> rows, Map<String, List<Long>> perParent) {
         List<Floor.Chain> chains = new ArrayList<>();
         rows.forEach((table, count) -> {
             long requests = switch (table) {
-                case "incidents", "incident_updates", "users" -> pages(count);
-                case "custom_field_options" -> 1 + optionsPerField.stream().mapToLong(Bench::pages).sum();
+                case "incidents", "incident_updates", "users" -> pages(count, PAGE_SIZE);
+                case "alerts", "alert_routes", "incident_alerts", "escalations", "schedules" -> pages(count, 50);
+                case "custom_field_options", "catalog_entries" ->
+                        1 + perParent.getOrDefault(table, List.of()).stream().mapToLong(n -> pages(n, PAGE_SIZE)).sum();
+                case "schedule_entries" -> pages(rows.getOrDefault("schedules", 0L), 50) + rows.getOrDefault("schedules", 0L);
                 case "actions", "follow_ups" -> INCIDENT_MODES.size();
                 default -> 1;
             };
@@ -259,16 +271,18 @@ final class Bench implements Callable<Integer> {
         return chains;
     }
 
-    private static long pages(long rows) {
-        return Math.max(1, (rows + PAGE_SIZE - 1) / PAGE_SIZE);
+    private static long pages(long rows, int pageSize) {
+        return Math.max(1, (rows + pageSize - 1) / pageSize);
     }
 
-    /** The listings walked: one per table, but one per custom field for options and one per mode for actions and follow-ups. */
-    private static int partitions(List<Floor.Chain> chains, long customFields) {
+    /** The listings walked: one per table, but one per parent record for listings per parent, one per mode for actions and follow-ups. */
+    private static int partitions(List<Floor.Chain> chains, Map<String, Long> rows) {
         int out = 0;
         for (Floor.Chain chain : chains) {
             out += switch (chain.table()) {
-                case "custom_field_options" -> (int) customFields;
+                case "custom_field_options" -> rows.getOrDefault("custom_fields", 0L).intValue();
+                case "catalog_entries" -> rows.getOrDefault("catalog_types", 0L).intValue();
+                case "schedule_entries" -> rows.getOrDefault("schedules", 0L).intValue();
                 case "actions", "follow_ups" -> INCIDENT_MODES.size();
                 default -> 1;
             };
@@ -276,16 +290,18 @@ final class Bench implements Callable<Integer> {
         return out;
     }
 
-    /** The options of each custom field, including the fields that have none. */
-    private static List<Long> optionsPerField(Connection c, long customFields) throws SQLException {
+    /** The rows of a listing per parent record, per parent, including the parents that have none. */
+    private static List<Long> perParent(Connection c, String table, String parentColumn, long parents) throws SQLException {
         List<Long> out = new ArrayList<>();
-        try (Statement s = c.createStatement();
-             ResultSet rs = s.executeQuery("SELECT COUNT(*) FROM custom_field_options GROUP BY custom_field_id")) {
-            while (rs.next()) {
-                out.add(rs.getLong(1));
+        if (parents > 0) {
+            try (Statement s = c.createStatement();
+                 ResultSet rs = s.executeQuery("SELECT COUNT(*) FROM " + table + " GROUP BY " + parentColumn)) {
+                while (rs.next()) {
+                    out.add(rs.getLong(1));
+                }
             }
         }
-        while (out.size() < customFields) {
+        while (out.size() < parents) {
             out.add(0L);
         }
         return out;

@@ -42,6 +42,32 @@ final class OracleComparison {
         KEYS.put("incident_updates", new String[] {"id", "incident_id"});
         KEYS.put("severities", new String[] {"id"});
         KEYS.put("users", new String[] {"id"});
+        KEYS.put("alerts", new String[] {"id"});
+        KEYS.put("alert_sources", new String[] {"id"});
+        KEYS.put("alert_routes", new String[] {"id"});
+        KEYS.put("alert_attributes", new String[] {"id"});
+        KEYS.put("incident_alerts", new String[] {"id"});
+        KEYS.put("escalations", new String[] {"id"});
+        KEYS.put("schedules", new String[] {"id"});
+        KEYS.put("schedule_entries", new String[] {"schedule_id", "entry_list", "fingerprint"});
+        KEYS.put("catalog_types", new String[] {"id"});
+        KEYS.put("catalog_entries", new String[] {"id"});
+        KEYS.put("catalog_resources", new String[] {"type"});
+        KEYS.put("workflows", new String[] {"id"});
+        KEYS.put("incident_attachments", new String[] {"id"});
+    }
+
+    /**
+     * The oracle's records of a table; schedule entries over the window a sync reads today by default
+     * (30 days either side of midnight UTC).
+     */
+    static List<ObjectNode> expected(SyncHarness h, String table, boolean privateScope) {
+        if (table.equals("schedule_entries")) {
+            java.time.Instant today = java.time.Instant.now().truncatedTo(java.time.temporal.ChronoUnit.DAYS);
+            return h.simulator.oracle().scheduleEntries(today.minus(java.time.Duration.ofDays(30)),
+                    today.plus(java.time.Duration.ofDays(30)));
+        }
+        return h.simulator.oracle().records(table, privateScope);
     }
 
     private OracleComparison() {
@@ -58,7 +84,7 @@ final class OracleComparison {
     /** Asserts the table equals the oracle's records; returns the number of values compared. */
     static long assertTableEquals(SyncHarness h, String table, boolean privateScope) throws Exception {
         String[] key = KEYS.get(table);
-        List<ObjectNode> expected = h.simulator.oracle().records(table, privateScope);
+        List<ObjectNode> expected = expected(h, table, privateScope);
         Map<String, Map<String, Object>> rows = h.rows(table, key);
         Set<String> expectedKeys = new TreeSet<>();
         expected.forEach(r -> expectedKeys.add(key(r, key)));
@@ -85,7 +111,92 @@ final class OracleComparison {
             }
             assertTrue(row.get("_sdc_extracted_at") != null, table + ": _sdc_extracted_at is empty");
         }
+        return compared + assertChildTablesEqual(h, table, key, expected);
+    }
+
+    /**
+     * Every array of the records, found by walking every object of them, must be in its child table
+     * (Stitch's naming: {@code <table>__<field>}, one table further down for an array inside an element),
+     * one row per element keyed by the parent's key ({@code _sdc_source_key_<k>}) and the element's
+     * positions ({@code _sdc_level_<n>_id}), its fields flattened, or its value in {@code value}; and the
+     * child table holds no other row. Returns the number of values compared.
+     */
+    static long assertChildTablesEqual(SyncHarness h, String table, String[] key, List<ObjectNode> records)
+            throws SQLException {
+        Map<String, Map<String, Map<String, JsonNode>>> want = new LinkedHashMap<>();
+        Map<String, List<String>> keyColumns = new HashMap<>();
+        for (ObjectNode record : records) {
+            Map<String, JsonNode> source = new LinkedHashMap<>();
+            for (String k : key) {
+                source.put("_sdc_source_key_" + k, record.get(k));
+            }
+            arrays(table, record, new ArrayList<>(), source, new ArrayList<>(), want, keyColumns);
+        }
+        long compared = 0;
+        for (Map.Entry<String, Map<String, Map<String, JsonNode>>> child : want.entrySet()) {
+            Map<String, Map<String, Object>> rows = h.rows(child.getKey(), keyColumns.get(child.getKey()).toArray(new String[0]));
+            assertEquals(child.getValue().size(), rows.size(), child.getKey() + ": rows differ from the elements of the arrays");
+            for (Map.Entry<String, Map<String, JsonNode>> element : child.getValue().entrySet()) {
+                Map<String, Object> row = rows.get(element.getKey());
+                assertTrue(row != null, child.getKey() + ": no row for element " + element.getKey());
+                for (Map.Entry<String, JsonNode> c : element.getValue().entrySet()) {
+                    assertTrue(row.containsKey(c.getKey()), child.getKey() + ": no column " + c.getKey());
+                    assertValue(child.getKey() + "." + c.getKey() + " of " + element.getKey(), c.getValue(), row.get(c.getKey()));
+                    compared++;
+                }
+            }
+        }
         return compared;
+    }
+
+    /** The child table of an array: the parent's name and the field's path, hashed past 63 characters as the README says. */
+    static String childTable(String parent, List<String> path) {
+        String full = parent + "__" + String.join("__", path);
+        if (full.length() <= 63) {
+            return full;
+        }
+        String hash = String.format("%08x", full.hashCode());
+        return full.substring(0, 63 - hash.length() - 1) + "_" + hash;
+    }
+
+    private static void arrays(String table, JsonNode object, List<String> path, Map<String, JsonNode> source,
+                               List<Long> levels, Map<String, Map<String, Map<String, JsonNode>>> want,
+                               Map<String, List<String>> keyColumns) {
+        for (Iterator<Map.Entry<String, JsonNode>> it = object.fields(); it.hasNext(); ) {
+            Map.Entry<String, JsonNode> f = it.next();
+            List<String> at = new ArrayList<>(path);
+            at.add(f.getKey());
+            if (f.getValue().isObject()) {
+                arrays(table, f.getValue(), at, source, levels, want, keyColumns);
+            } else if (f.getValue().isArray()) {
+                String child = childTable(table, at);
+                Map<String, Map<String, JsonNode>> rows = want.computeIfAbsent(child, c -> new LinkedHashMap<>());
+                List<String> keys = new ArrayList<>(source.keySet());
+                for (int l = 0; l <= levels.size(); l++) {
+                    keys.add("_sdc_level_" + l + "_id");
+                }
+                keyColumns.put(child, keys);
+                long position = 0;
+                for (JsonNode element : f.getValue()) {
+                    List<Long> here = new ArrayList<>(levels);
+                    here.add(position++);
+                    Map<String, JsonNode> columns = new LinkedHashMap<>(source);
+                    List<String> rowKey = new ArrayList<>();
+                    source.values().forEach(v -> rowKey.add(v.asText()));
+                    for (int l = 0; l < here.size(); l++) {
+                        columns.put("_sdc_level_" + l + "_id", MAPPER.getNodeFactory().numberNode(here.get(l)));
+                        rowKey.add(String.valueOf(here.get(l)));
+                    }
+                    if (element.isObject()) {
+                        flatten(element, "", columns);
+                        arrays(child, element, new ArrayList<>(), source, here, want, keyColumns);
+                    } else {
+                        columns.put("value", element);
+                    }
+                    rows.put(String.join("|", rowKey), columns);
+                }
+            }
+        }
     }
 
     /** incidents.updates and incidents.actions hold each incident's records of those listings, in listing order. */

@@ -91,10 +91,11 @@ public final class Faults {
         return pageRule(path, page, false);
     }
 
-    /** Every record of table gains field; value is a String, Number, Boolean or a Map for a nested object. */
+    /** Every record of table gains field; value is a String, Number, Boolean, a Map for a nested object or a List for an array. */
     public Faults unknownField(String table, String field, Object value) {
-        if (!(value instanceof String || value instanceof Number || value instanceof Boolean || value instanceof Map)) {
-            throw new IllegalArgumentException("an unknown field's value must be a String, Number, Boolean or Map");
+        if (!(value instanceof String || value instanceof Number || value instanceof Boolean || value instanceof Map
+                || value instanceof java.util.List)) {
+            throw new IllegalArgumentException("an unknown field's value must be a String, Number, Boolean, Map or List");
         }
         data.table(table).unknownField(field, value);
         return this;

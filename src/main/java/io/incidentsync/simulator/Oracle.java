@@ -35,4 +35,9 @@ public final class Oracle {
         }
         return out;
     }
+
+    /** Placeholder until the simulator serves schedules. */
+    public List<ObjectNode> scheduleEntries(java.time.Instant windowStart, java.time.Instant windowEnd) {
+        return List.of();
+    }
 }

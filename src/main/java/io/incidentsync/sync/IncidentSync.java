@@ -322,7 +322,18 @@ public final class IncidentSync {
     /** Converts the record (the body) to its table's row; property {@code flush} says when the rows fill a statement. */
     public void addRecord(Exchange exchange) {
         TableLoad load = exchange.getProperty("load", TableLoad.class);
-        load.add(exchange.getMessage().getBody(ObjectNode.class));
+        ObjectNode record = exchange.getMessage().getBody(ObjectNode.class);
+        String parentField = exchange.getProperty("partitionField", String.class);
+        if (parentField != null && !record.has(parentField)) {
+            // the parent's id, which the record itself does not carry (a schedule entry its schedule's)
+            String partition = exchange.getProperty("partition", "", String.class);
+            ObjectNode tagged = Page.MAPPER.createObjectNode();
+            tagged.put(parentField, partition.substring(partition.indexOf('=') + 1));
+            tagged.setAll(record);
+            record = tagged;
+            exchange.getMessage().setBody(record);
+        }
+        load.add(record);
         if (load.isBatchFull()) {
             exchange.setProperty("flush", true);
         }
@@ -427,15 +438,32 @@ public final class IncidentSync {
         return exchange.getProperty("load", TableLoad.class).drain();
     }
 
-    /** The ids of a parent listing (the body, fetched by the API route), e.g. every custom field for its options. */
-    public List<String> parentIds(Exchange exchange) {
-        List<String> ids = new ArrayList<>();
+    /** An empty list for {@link #parentIds} to fill. */
+    public List<String> newIdList() {
+        return new ArrayList<>();
+    }
+
+    /**
+     * Adds the ids of one page of a parent listing (the body, accepted by {@link #acceptPage}) to the
+     * exchange property {@code parentIds}: e.g. every custom field, for its options.
+     */
+    public void parentIds(Exchange exchange) {
+        @SuppressWarnings("unchecked")
+        List<String> ids = exchange.getProperty("parentIds", List.class);
         try (Page page = exchange.getMessage().getBody(Page.class)) {
             for (ObjectNode record : page) {
                 ids.add(record.path("id").asText());
             }
         }
-        return ids;
+    }
+
+    /**
+     * The query of a windowed listing: {@code start} and {@code end} parameters for the window the
+     * setting gives ({@link Settings#window}), as RFC 3339 instants.
+     */
+    public String windowQuery(Exchange exchange, String setting, String start, String end) {
+        java.time.Instant[] window = settings.window(setting, java.time.Instant.now());
+        return start + "=" + window[0] + "&" + end + "=" + window[1];
     }
 
     /**

@@ -182,12 +182,12 @@ public final class Settings {
     }
 
     /**
-     * The window schedule entries are read over (incident.schedule-entries.window, {@code BACK,AHEAD} in
-     * days): from midnight UTC of today less BACK days to midnight UTC of today plus AHEAD days, so that
+     * The window a windowed listing is read over, such as schedule entries' (incident.schedule-entries.window,
+     * {@code BACK,AHEAD} in days): from midnight UTC of today less BACK days to midnight UTC of today plus AHEAD days, so that
      * every sync of one day reads the same window.
      */
-    public java.time.Instant[] scheduleWindow(java.time.Instant now) {
-        String[] parts = get("incident.schedule-entries.window").split(",");
+    public java.time.Instant[] window(String key, java.time.Instant now) {
+        String[] parts = get(key).split(",");
         java.time.Instant today = now.truncatedTo(java.time.temporal.ChronoUnit.DAYS);
         return new java.time.Instant[] {
                 today.minus(java.time.Duration.ofDays(Integer.parseInt(parts[0].trim()))),
