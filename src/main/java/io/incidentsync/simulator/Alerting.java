@@ -280,8 +280,9 @@ final class Alerting {
         return new Timing(created, resolvedAt, updated);
     }
 
-    private int sourceOf(Rand rand) {
-        double pick = rand.nextDouble();
+    /** Which alert source an alert came from; a stream of its own, so links and escalations can ask cheaply. */
+    private int sourceOf(int alert) {
+        double pick = new Rand(seed, TableCode.ALERT.ordinal() + 200, alert).nextDouble();
         for (int s = 0; s < SOURCES.size(); s++) {
             pick -= SOURCES.get(s).weight();
             if (pick < 0) {
@@ -293,7 +294,7 @@ final class Alerting {
 
     ObjectNode alert(int alert) {
         Rand rand = new Rand(seed, TableCode.ALERT.ordinal(), alert);
-        int source = sourceOf(rand);
+        int source = sourceOf(alert);
         ObjectNode sourceNode = sources.get(source);
         String sourceType = SOURCES.get(source).type();
         Timing timing = timing(alert);
@@ -487,8 +488,7 @@ final class Alerting {
 
     ObjectNode incidentAlert(int link) {
         int alert = alertOfLink(link);
-        Rand rand = new Rand(seed, TableCode.ALERT.ordinal(), alert);
-        List<Integer> sourceRoutes = routesOf(sourceOf(rand));
+        List<Integer> sourceRoutes = routesOf(sourceOf(alert));
         ObjectNode node = Json.object();
         node.set("alert", slim(alert));
         node.put("alert_route_id", routes.get(sourceRoutes.get(alert % sourceRoutes.size())).get("id").asText());

@@ -1,5 +1,10 @@
 package io.incidentsync.simulator;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.format.DateTimeParseException;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -232,8 +237,7 @@ final class Endpoints {
                 && (identifier == null || identifies(data.catalogTypes.entries.get(i), identifier, byName));
     }
 
-    private static boolean identifies(com.fasterxml.jackson.databind.JsonNode entry, String identifier,
-                                      boolean byName) {
+    private static boolean identifies(JsonNode entry, String identifier, boolean byName) {
         if (identifier.equals(entry.get("id").asText()) || identifier.equals(entry.path("external_id").asText(null))
                 || byName && identifier.equals(entry.get("name").asText())) {
             return true;
@@ -246,23 +250,21 @@ final class Endpoints {
         return false;
     }
 
-    private static Map<String, com.fasterxml.jackson.databind.JsonNode> catalogTypeOfEntries(QueryParams query,
-                                                                                           DataSet data) {
+    private static Map<String, JsonNode> catalogTypeOfEntries(QueryParams query, DataSet data) {
         return Map.of("catalog_type", data.table("catalog_types").record(catalogType(query, data)));
     }
 
     /** GET /v2/schedule_entries: the three lists of one schedule over a window. */
-    private static com.fasterxml.jackson.databind.node.ObjectNode scheduleEntries(QueryParams query, DataSet data,
-                                                                                 boolean privateScope) {
+    private static ObjectNode scheduleEntries(QueryParams query, DataSet data, boolean privateScope) {
         String id = query.first("schedule_id");
         Table schedules = data.table("schedules");
         long index = schedules.indexOf(id);
         if (index < 0 || index >= Integer.MAX_VALUE || !schedules.exists((int) index)) {
             throw new ApiError(404, "not_found", "not_found", "No schedule with id '" + id + "'", "schedule_id");
         }
-        java.time.Instant start = instant(query, "entry_window_start");
-        java.time.Instant end = instant(query, "entry_window_end");
-        java.time.Instant[] window = Schedules.window(start, end, java.time.Instant.now());
+        Instant start = instant(query, "entry_window_start");
+        Instant end = instant(query, "entry_window_end");
+        Instant[] window = Schedules.window(start, end, Instant.now());
         String problem = Schedules.windowProblem(window[0], window[1]);
         if (problem != null) {
             throw ApiError.validation("entry_window_end", problem);
@@ -270,8 +272,8 @@ final class Endpoints {
         Schedules.Entries entries = data.schedules.entries((int) index, window[0].toEpochMilli(),
                 window[1].toEpochMilli());
         Table faults = data.table("schedule_entries");
-        var body = Json.object();
-        var lists = body.putObject("schedule_entries");
+        ObjectNode body = Json.object();
+        ObjectNode lists = body.putObject("schedule_entries");
         lists.putArray("final").addAll(entries.fin().stream().map(faults::withUnknownFields).toList());
         lists.putArray("scheduled").addAll(entries.scheduled().stream().map(faults::withUnknownFields).toList());
         lists.putArray("overrides").addAll(entries.overrides().stream().map(faults::withUnknownFields).toList());
@@ -279,14 +281,14 @@ final class Endpoints {
     }
 
     /** An RFC 3339 query parameter, or null when absent; a '+' decoded to a space is read as the '+' it was. */
-    private static java.time.Instant instant(QueryParams query, String name) {
+    private static Instant instant(QueryParams query, String name) {
         String raw = query.first(name);
         if (raw == null || raw.isEmpty()) {
             return null;
         }
         try {
-            return java.time.OffsetDateTime.parse(raw.trim().replace(' ', '+')).toInstant();
-        } catch (java.time.format.DateTimeParseException e) {
+            return OffsetDateTime.parse(raw.trim().replace(' ', '+')).toInstant();
+        } catch (DateTimeParseException e) {
             throw ApiError.validation(name, name + " must be an RFC 3339 date-time, e.g. 2025-01-01T00:00:00Z");
         }
     }

@@ -135,7 +135,7 @@ final class ListingWriter {
         faults.onPageServed(endpoint.path(), table, last[0], matches);
     }
 
-    static int pageSize(QueryParams query, int max) {
+    private static int pageSize(QueryParams query, int max) {
         String raw = query.first("page_size");
         if (raw == null) {
             return DEFAULT_PAGE_SIZE;
