@@ -9,6 +9,11 @@ final class DataSet {
     final Catalog catalog;
     final Incidents incidents;
     final IncidentChildren children;
+    final Schedules schedules;
+    final CatalogTypes catalogTypes;
+    final Workflows workflows;
+    final Alerting alerting;
+    final Attachments attachments;
     private final Map<String, Table> tables = new LinkedHashMap<>();
 
     DataSet(long seed, int incidentCount) {
@@ -35,6 +40,31 @@ final class DataSet {
                 i -> children.update(updateIds, i), true));
         add(fixed("severities", TableCode.SEVERITY, seed, catalog.severities));
         add(new Table("users", users.ids(), userCount, i -> users.listed(i, catalog), true));
+
+        schedules = new Schedules(seed, incidentCount, userCount, times, users);
+        catalogTypes = new CatalogTypes(seed, times, catalog, users, userCount, schedules);
+        workflows = new Workflows(seed, times, catalog, catalogTypes);
+        alerting = new Alerting(seed, incidentCount, userCount, times, catalog, users, incidents, catalogTypes,
+                workflows);
+        attachments = new Attachments(seed, incidentCount, times, catalog, incidents);
+        add(new Table("alerts", alerting.alertIds(), alerting.alertCount(), alerting::alert, true));
+        add(fixed("alert_sources", TableCode.ALERT_SOURCE, seed, alerting.sources));
+        add(fixed("alert_routes", TableCode.ALERT_ROUTE, seed, alerting.routes));
+        add(fixed("alert_attributes", TableCode.ALERT_ATTRIBUTE, seed, alerting.attributes));
+        add(new Table("incident_alerts", TableCode.INCIDENT_ALERT.ids(seed), alerting.linkCount(),
+                alerting::incidentAlert, false));
+        add(new Table("escalations", TableCode.ESCALATION.ids(seed), alerting.escalationCount(), alerting::escalation,
+                true));
+        add(new Table("schedules", schedules.ids(), schedules.count(), schedules::record, false));
+        // no records of its own: entries are computed per window; the table carries unknown-field faults
+        add(new Table("schedule_entries", TableCode.SCHEDULE_ENTRY.ids(seed), 0, i -> {
+            throw new IllegalStateException("schedule entries are computed per window");
+        }, false));
+        add(fixed("catalog_types", TableCode.CATALOG_TYPE, seed, catalogTypes.types));
+        add(fixed("catalog_entries", TableCode.CATALOG_ENTRY, seed, catalogTypes.entries));
+        add(fixed("catalog_resources", TableCode.CATALOG_RESOURCE, seed, catalogTypes.resources));
+        add(fixed("workflows", TableCode.WORKFLOW, seed, workflows.workflows));
+        add(new Table("incident_attachments", attachments.ids(), attachments.count(), attachments::record, true));
     }
 
     private static Table fixed(String name, TableCode code, long seed, List<? extends com.fasterxml.jackson.databind.node.ObjectNode> rows) {

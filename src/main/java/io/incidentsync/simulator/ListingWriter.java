@@ -2,6 +2,7 @@ package io.incidentsync.simulator;
 
 import com.fasterxml.jackson.core.JsonEncoding;
 import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.databind.JsonNode;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -38,17 +39,39 @@ final class ListingWriter {
 
     void write(Endpoint endpoint, QueryParams query, boolean privateScope, HttpResponse response, boolean truncate)
             throws IOException {
+        if (endpoint.responder() != null) {
+            writeBody(endpoint, query, privateScope, response, truncate);
+            return;
+        }
         IntPredicate matches = selection(endpoint, query, privateScope);
         Table table = data.table(endpoint.table());
+        Map<String, JsonNode> extras = endpoint.extras().fields(query, data);
         if (endpoint.paged()) {
-            writePage(endpoint, query, table, matches, response, truncate);
+            writePage(endpoint, query, table, matches, extras, response, truncate);
         } else {
             writeAll(endpoint, table, matches, response, truncate);
         }
     }
 
+    /** An endpoint whose body is not one array of table records: its responder builds it whole. */
+    private void writeBody(Endpoint endpoint, QueryParams query, boolean privateScope, HttpResponse response,
+                           boolean truncate) throws IOException {
+        for (String required : endpoint.requiredParams()) {
+            String value = query.first(required);
+            if (value == null || value.isEmpty()) {
+                throw ApiError.missing(required);
+            }
+        }
+        JsonNode tree = endpoint.responder().body(query, data, privateScope);
+        send(response, out -> {
+            JsonGenerator json = generator(out);
+            json.writeTree(tree);
+            json.close();
+        }, truncate);
+    }
+
     private void writePage(Endpoint endpoint, QueryParams query, Table table, IntPredicate matches,
-                           HttpResponse response, boolean truncate) throws IOException {
+                           Map<String, JsonNode> extras, HttpResponse response, boolean truncate) throws IOException {
         int pageSize = pageSize(query, endpoint.maxPageSize());
         int start = start(query, table);
         List<Integer> page = new ArrayList<>(pageSize + 1);
@@ -71,6 +94,10 @@ final class ListingWriter {
                 json.writeTree(table.record(i));
             }
             json.writeEndArray();
+            for (Map.Entry<String, JsonNode> extra : extras.entrySet()) {
+                json.writeFieldName(extra.getKey());
+                json.writeTree(extra.getValue());
+            }
             json.writeObjectFieldStart("pagination_meta");
             if (more) {
                 json.writeStringField("after", table.id(last));

@@ -1,11 +1,15 @@
 package io.incidentsync.simulator;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 
 /** What a complete sync must end up with: the records of each table a key can see, in their current state. */
 public final class Oracle {
+    private static final String SCHEDULE_ENTRIES = "schedule_entries";
+
     private final DataSet data;
     private final List<Endpoint> endpoints;
 
@@ -14,18 +18,30 @@ public final class Oracle {
         this.endpoints = endpoints;
     }
 
-    /** The twelve table names, in a fixed order. */
+    /**
+     * Every table name, in a fixed order: the twelve tables first, as they always were, then alerts, alert_sources,
+     * alert_routes, alert_attributes, incident_alerts, escalations, schedules, schedule_entries, catalog_types,
+     * catalog_entries, catalog_resources, workflows and incident_attachments.
+     */
     public List<String> tables() {
         return endpoints.stream().map(Endpoint::table).toList();
     }
 
     /**
      * Every record of table that a key of this scope can list, whatever its mode, status category or incident mode,
-     * including records added or removed by faults and unknown fields, in ascending id order.
+     * including records added or removed by faults and unknown fields, in ascending id order (catalog_resources,
+     * whose records have no id, in ascending order of type). Records of incident_updates, actions, follow_ups,
+     * incident_alerts, incident_attachments and escalations that belong to a private incident are listed only for
+     * privateScope. schedule_entries depend on a window: ask {@link #scheduleEntries} instead.
+     *
+     * @throws IllegalArgumentException for schedule_entries or a table that does not exist
      */
     public List<ObjectNode> records(String table, boolean privateScope) {
-        Endpoint endpoint = endpoints.stream().filter(e -> e.table().equals(table)).findFirst()
-                .orElseThrow(() -> new IllegalArgumentException("no table " + table + "; tables are " + tables()));
+        if (table.equals(SCHEDULE_ENTRIES)) {
+            throw new IllegalArgumentException("schedule_entries depend on a window: use Oracle.scheduleEntries("
+                    + "windowStart, windowEnd)");
+        }
+        Endpoint endpoint = endpoint(table);
         Table rows = data.table(table);
         List<ObjectNode> out = new ArrayList<>();
         for (int i = 0; i < rows.size(); i++) {
@@ -36,8 +52,44 @@ public final class Oracle {
         return out;
     }
 
-    /** Placeholder until the simulator serves schedules. */
-    public List<ObjectNode> scheduleEntries(java.time.Instant windowStart, java.time.Instant windowEnd) {
-        return List.of();
+    /**
+     * Every entry of every schedule that overlaps [windowStart, windowEnd), as GET /v2/schedule_entries serves it
+     * for that window, each a copy with two fields added: "schedule_id" and "entry_list" ("final", "scheduled" or
+     * "overrides"). Ordered by schedule id, then list (final, scheduled, overrides), then as served (start time).
+     * (schedule_id, entry_list, fingerprint) is unique. Schedule entries are the same for every key.
+     *
+     * @throws IllegalArgumentException for a window the API refuses (empty, longer than 366 days, or outside the
+     *                                  years 1900 to 9999)
+     */
+    public List<ObjectNode> scheduleEntries(Instant windowStart, Instant windowEnd) {
+        String problem = Schedules.windowProblem(windowStart, windowEnd);
+        if (problem != null) {
+            throw new IllegalArgumentException(problem);
+        }
+        Table schedules = data.table("schedules");
+        Table faults = data.table(SCHEDULE_ENTRIES);
+        List<ObjectNode> out = new ArrayList<>();
+        for (int s = 0; s < schedules.size(); s++) {
+            if (!schedules.exists(s)) {
+                continue;
+            }
+            Schedules.Entries entries = data.schedules.entries(s, windowStart.toEpochMilli(), windowEnd.toEpochMilli());
+            String scheduleId = schedules.id(s);
+            for (Map.Entry<String, List<ObjectNode>> list : List.of(Map.entry("final", entries.fin()),
+                    Map.entry("scheduled", entries.scheduled()), Map.entry("overrides", entries.overrides()))) {
+                for (ObjectNode entry : list.getValue()) {
+                    ObjectNode copy = faults.withUnknownFields(entry).deepCopy();
+                    copy.put("schedule_id", scheduleId);
+                    copy.put("entry_list", list.getKey());
+                    out.add(copy);
+                }
+            }
+        }
+        return out;
+    }
+
+    private Endpoint endpoint(String table) {
+        return endpoints.stream().filter(e -> e.table().equals(table)).findFirst()
+                .orElseThrow(() -> new IllegalArgumentException("no table " + table + "; tables are " + tables()));
     }
 }

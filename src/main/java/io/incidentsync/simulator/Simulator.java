@@ -4,7 +4,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.List;
 
-/** An in-process incident.io API: the twelve list endpoints over a generated data set, with faults on demand. */
+/** An in-process incident.io API: twenty-five list endpoints over a generated data set, with faults on demand. */
 public final class Simulator implements AutoCloseable {
     private final HttpServer server;
     private final ApiHandler handler;

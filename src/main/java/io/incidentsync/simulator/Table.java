@@ -54,7 +54,11 @@ final class Table {
 
     /** The record as the API serves it now. Callers may keep but must not change it. */
     ObjectNode record(int index) {
-        ObjectNode node = generator.apply(index);
+        return withUnknownFields(generator.apply(index));
+    }
+
+    /** node with the fields faults added to this table's records; node itself when there are none. */
+    ObjectNode withUnknownFields(ObjectNode node) {
         if (unknownFields.isEmpty()) {
             return node;
         }

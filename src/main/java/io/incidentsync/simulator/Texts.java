@@ -31,11 +31,17 @@ final class Texts {
         return rand.pick(SUBJECTS) + " " + rand.pick(WORDS) + (rand.chance(0.3) ? " 🚒" : "");
     }
 
-    /** At least minChars characters of paragraphs, for summaries that outgrow a page buffer. */
+    /**
+     * At least minChars characters of paragraphs, for summaries that outgrow a page buffer. Characters are code
+     * points: an emoji counts once, as it does for a reader (and for Python's len), not as its two UTF-16 units.
+     */
     static String longText(Rand rand, int minChars) {
-        StringBuilder out = new StringBuilder(minChars + 200);
-        while (out.length() < minChars) {
-            out.append(words(rand, 40)).append(".\n\n");
+        StringBuilder out = new StringBuilder(minChars + 2_000);
+        int characters = 0;
+        while (characters < minChars) {
+            String paragraph = words(rand, 40) + ".\n\n";
+            out.append(paragraph);
+            characters += paragraph.codePointCount(0, paragraph.length());
         }
         return out.toString();
     }

@@ -25,4 +25,17 @@ final class Times {
         }
         return RFC3339.format(Instant.ofEpochMilli(millis));
     }
+
+    /** The data set's epoch floored to midnight UTC, in milliseconds since 1970: what rotations hand over from. */
+    long dayAnchorMillis() {
+        return Math.floorDiv(epochMillis, 86_400_000L) * 86_400_000L;
+    }
+
+    /**
+     * An absolute moment exactly as given, RFC 3339 with milliseconds. Shift boundaries use this instead of
+     * {@link #at} so that one shift's end_at is the next one's start_at and both land on the hour.
+     */
+    String exact(long epochMillisUtc) {
+        return RFC3339.format(Instant.ofEpochMilli(epochMillisUtc));
+    }
 }

@@ -27,6 +27,17 @@ class DeterminismTest {
     }
 
     @Test
+    void theEndpointsBeyondTheTwelveAnswerIdenticallyForTheSameSeed() {
+        List<String> first = bodiesBeyondTheTwelve(7);
+        assertEquals(first, bodiesBeyondTheTwelve(7));
+        assertNotEquals(first, bodiesBeyondTheTwelve(8));
+        for (int i = 0; i < first.size(); i++) {
+            assertTrue(first.get(i).length() > 200, i + ": " + first.get(i));
+            assertTrue(first.get(i).startsWith("{\""), i + ": " + first.get(i));
+        }
+    }
+
+    @Test
     void timestampsAreRfc3339WithFractionalSeconds() {
         String body = bodies(7).get(0);
         var matcher = Pattern.compile("\"created_at\":\"([^\"]+)\"").matcher(body);
@@ -50,6 +61,32 @@ class DeterminismTest {
             assertEquals(200, last.status());
             assertEquals(1, last.json().get("incidents").size());
             assertEquals("INC-100000", last.json().at("/incidents/0/reference").asText());
+        }
+    }
+
+    /** A page or body of each of the thirteen newer endpoints, including a middle page and a fixed entry window. */
+    private static List<String> bodiesBeyondTheTwelve(long seed) {
+        String schedule = TableCode.SCHEDULE.ids(seed).id(1);
+        String serviceType = TableCode.CATALOG_TYPE.ids(seed).id(0);
+        List<String> paths = List.of("/v2/alerts?page_size=50", "/v2/alerts?page_size=50&after="
+                        + TableCode.ALERT.ids(seed).id(60), "/v2/alert_sources", "/v2/alert_routes?page_size=5",
+                "/v2/alert_attributes", "/v2/incident_alerts?page_size=50", "/v2/escalations", "/v2/schedules",
+                "/v2/schedule_entries?schedule_id=" + schedule
+                        + "&entry_window_start=2024-06-01T00:00:00Z&entry_window_end=2024-07-01T00:00:00Z",
+                "/v3/catalog_types", "/v3/catalog_entries?page_size=250&catalog_type_id=" + serviceType,
+                "/v3/catalog_entries?page_size=250&catalog_type_id=" + serviceType + "&after="
+                        + TableCode.CATALOG_ENTRY.ids(seed).id(256),
+                "/v3/catalog_resources", "/v2/workflows", "/v1/incident_attachments");
+        try (Simulator simulator = Simulator.start(new SimulatorConfig().seed(seed).incidents(300).addKey("k", true)
+                .rateLimits(false), 0)) {
+            Api api = new Api(simulator.baseUrl(), "k");
+            List<String> out = new ArrayList<>();
+            for (String path : paths) {
+                Api.Answer answer = api.getRaw(path);
+                assertEquals(200, answer.status(), path + ": " + answer.body());
+                out.add(answer.body());
+            }
+            return out;
         }
     }
 

@@ -160,6 +160,13 @@ class ListingBehaviourTest {
     }
 
     @Test
+    void someSummaryIsOverAHundredThousandCharactersCountingAnEmojiOnce() {
+        long longest = simulator.oracle().records("incidents", true).stream()
+                .mapToLong(i -> i.path("summary").asText("").codePoints().count()).max().orElse(0);
+        assertTrue(longest > 100_000, "longest summary has " + longest + " code points");
+    }
+
+    @Test
     void unknownPathsAre404AndWrongKeysAre401() {
         assertEquals(404, api.get("/v2/nothing_here").status());
         Api.Answer anonymous = new Api(simulator.baseUrl(), null).get("/v1/severities");

@@ -72,6 +72,60 @@ class SpecConformanceTest {
     }
 
     @Test
+    void everyPageOfEveryEndpointBeyondTheTwelveMatchesTheSpec() {
+        List<String> violations = new ArrayList<>();
+        java.util.Map<String, Integer> pages = new java.util.TreeMap<>();
+        java.util.function.Function<String, Consumer<Api.Answer>> validate = path -> answer -> {
+            assertEquals(200, answer.status(), path + ": " + answer.body());
+            pages.merge(path, 1, Integer::sum);
+            violations.addAll(schemas.violations(path, answer.body()));
+        };
+
+        for (int size : new int[] {50, 7}) {
+            assertEquals(1000, api.walk("/v2/alerts", "alerts", size, List.of(), validate.apply("/v2/alerts")).size());
+            api.walk("/v2/alert_routes", "alert_routes", size, List.of(), validate.apply("/v2/alert_routes"));
+            api.walk("/v2/incident_alerts", "incident_alerts", size, List.of(), validate.apply("/v2/incident_alerts"));
+            api.walk("/v2/escalations", "escalations", size, List.of(), validate.apply("/v2/escalations"));
+            api.walk("/v2/schedules", "schedules", size, List.of(), validate.apply("/v2/schedules"));
+        }
+        validate.apply("/v2/escalations").accept(api.get("/v2/escalations"));
+        for (String path : List.of("/v2/alert_sources", "/v2/alert_attributes", "/v3/catalog_types",
+                "/v3/catalog_resources", "/v2/workflows", "/v1/incident_attachments")) {
+            validate.apply(path).accept(api.get(path));
+        }
+        JsonNode incident = api.get("/v2/incidents", "page_size", "1").json().at("/incidents/0");
+        validate.apply("/v1/incident_attachments").accept(api.get("/v1/incident_attachments", "incident_id",
+                incident.get("id").asText()));
+        validate.apply("/v2/incident_alerts").accept(api.get("/v2/incident_alerts", "page_size", "50", "incident_id",
+                incident.get("id").asText()));
+        for (JsonNode type : api.get("/v3/catalog_types").json().get("catalog_types")) {
+            for (int size : new int[] {250, 40}) {
+                api.walk("/v3/catalog_entries", "catalog_entries", size, List.of("catalog_type_id",
+                        type.get("id").asText()), validate.apply("/v3/catalog_entries"));
+            }
+        }
+        int entries = 0;
+        for (JsonNode schedule : api.walk("/v2/schedules", "schedules", 250, List.of())) {
+            String id = schedule.get("id").asText();
+            for (List<String> window : List.of(List.<String>of(),
+                    List.of("entry_window_start", "2024-02-01T00:00:00Z", "entry_window_end", "2024-05-01T00:00:00Z"),
+                    List.of("entry_window_start", "2031-07-01T10:30:00+02:00"))) {
+                List<String> params = new ArrayList<>(List.of("schedule_id", id));
+                params.addAll(window);
+                Api.Answer answer = api.get("/v2/schedule_entries", params.toArray(String[]::new));
+                validate.apply("/v2/schedule_entries").accept(answer);
+                entries += answer.json().at("/schedule_entries/final").size();
+            }
+        }
+
+        assertEquals(List.of(), violations.subList(0, Math.min(20, violations.size())),
+                violations.size() + " violations in " + pages);
+        assertEquals(13, pages.size(), pages.toString());
+        assertTrue(pages.get("/v3/catalog_entries") > 12, pages.toString());
+        assertTrue(entries > 100, entries + " final schedule entries");
+    }
+
+    @Test
     void errorAnswersHaveTheShapeApiMdDocuments() {
         Api drainer = new Api(simulator.baseUrl(), DRAINER);
         Api.Answer unauthorized = new Api(simulator.baseUrl(), "wrong-key").get("/v2/incidents");
