@@ -85,6 +85,26 @@ final class ChildTables {
         }
     }
 
+    /**
+     * The arrays inside a value kept whole as one JSON column (an object keyed by data, such as
+     * {@code attribute_values}, or one nested too deep), each with the column name of its path from the
+     * record's top, so that they become child tables like any other array.
+     */
+    static void arraysInside(List<String> path, JsonNode value, List<Map.Entry<String, JsonNode>> out) {
+        if (value.isArray()) {
+            out.add(Map.entry(RecordFlattener.columnName(path), value));
+            return;
+        }
+        for (java.util.Iterator<Map.Entry<String, JsonNode>> it = value.fields(); it.hasNext(); ) {
+            Map.Entry<String, JsonNode> field = it.next();
+            if (field.getValue().isContainerNode()) {
+                List<String> inner = new ArrayList<>(path);
+                inner.add(field.getKey());
+                arraysInside(inner, field.getValue(), out);
+            }
+        }
+    }
+
     /** Rows waiting to be written, in all child tables. */
     int waiting() {
         int n = 0;
@@ -197,14 +217,24 @@ final class ChildTables {
             }
             if (element instanceof ObjectNode object) {
                 List<Map.Entry<String, JsonNode>> arrays = new ArrayList<>();
-                flattener.walk(object, (column, value) -> {
-                    if (value.isArray()) {
-                        arrays.add(Map.entry(column, value));
-                        if (!keepJson) {
-                            return;
-                        }
+                flattener.walk(object, new RecordFlattener.Sink() {
+                    @Override
+                    public void accept(String column, JsonNode value) {
+                        throw new IllegalStateException("the flattener names every field's path");
                     }
-                    row[0] = put(row[0], column, value);
+
+                    @Override
+                    public void accept(List<String> path, String column, JsonNode value) {
+                        if (value.isObject()) {
+                            arraysInside(path, value, arrays);
+                        } else if (value.isArray()) {
+                            arrays.add(Map.entry(column, value));
+                            if (!keepJson) {
+                                return;
+                            }
+                        }
+                        row[0] = put(row[0], column, value);
+                    }
                 });
                 for (Map.Entry<String, JsonNode> array : arrays) {
                     addArray(tableName(name, array.getKey()), parentKey, levels, array.getValue());

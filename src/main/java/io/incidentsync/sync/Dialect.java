@@ -161,9 +161,10 @@ public abstract class Dialect {
                 if (schema != null && !schema.equalsIgnoreCase(current)) {
                     continue;
                 }
-                String name = rs.getString("TABLE_NAME").toLowerCase(Locale.ROOT);
-                if (name.startsWith(prefix)) {
-                    out.add(name);
+                String name = rs.getString("TABLE_NAME");
+                // H2 may answer a row without a name for a table another connection drops at that moment
+                if (name != null && name.toLowerCase(Locale.ROOT).startsWith(prefix)) {
+                    out.add(name.toLowerCase(Locale.ROOT));
                 }
             }
         }
@@ -216,7 +217,10 @@ public abstract class Dialect {
                 if (schema != null && !schema.equalsIgnoreCase(currentSchema(connection))) {
                     continue;
                 }
-                out.put(rs.getString("COLUMN_NAME").toLowerCase(Locale.ROOT), rs.getString("TYPE_NAME"));
+                String column = rs.getString("COLUMN_NAME");
+                if (column != null) {
+                    out.put(column.toLowerCase(Locale.ROOT), rs.getString("TYPE_NAME"));
+                }
             }
         }
         return out;

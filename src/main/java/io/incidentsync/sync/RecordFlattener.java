@@ -38,6 +38,11 @@ public final class RecordFlattener {
     /** Receives each column of a record with its value, in the record's field order. */
     public interface Sink {
         void accept(String column, JsonNode value);
+
+        /** {@link #accept}, told the field's path too: a sink that looks inside values kept whole needs it. */
+        default void accept(List<String> path, String column, JsonNode value) {
+            accept(column, value);
+        }
     }
 
     /** Hands each column of the record to the sink, without building a map of them. */
@@ -53,7 +58,7 @@ public final class RecordFlattener {
             if (value.isObject() && !f.json && depth < MAX_DEPTH) {
                 walk(value, f.nested(), depth + 1, sink);
             } else {
-                sink.accept(f.column, value);
+                sink.accept(f.path, f.column, value);
             }
         }
     }

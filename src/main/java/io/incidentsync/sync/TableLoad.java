@@ -303,6 +303,18 @@ public final class TableLoad implements IncidentApi.ApiMeter {
         private List<Map.Entry<String, JsonNode>> arrays;
 
         @Override
+        public void accept(List<String> path, String column, JsonNode value) {
+            if (value.isObject() && children != null) {
+                // kept whole as JSON: its arrays still get child tables
+                if (arrays == null) {
+                    arrays = new ArrayList<>(4);
+                }
+                ChildTables.arraysInside(path, value, arrays);
+            }
+            accept(column, value);
+        }
+
+        @Override
         public void accept(String column, JsonNode value) {
             if (value.isArray() && !childColumns.containsKey(column)) {
                 if (children != null) {
