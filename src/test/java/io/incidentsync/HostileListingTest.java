@@ -41,6 +41,32 @@ class HostileListingTest {
         assertEquals(1000, sync.count("SELECT COUNT(*) FROM users"));
     }
 
+    /**
+     * A record the API lists twice (it moved between pages while they were read) keeps the child rows of
+     * its last listing only, as its parent row does: none of the first listing's elements survive,
+     * whether the repeat is on the same page, still waiting to be written, or on a later page, already
+     * written to the staging table.
+     */
+    @Test
+    void aRecordListedTwiceKeepsOnlyTheArrayOfItsLastListing() throws Exception {
+        String first = "{\"id\":\"U00001\",\"name\":\"User 1\",\"tags\":[\"a\",\"b\",\"c\"]}";
+        String again = "{\"id\":\"U00001\",\"name\":\"User 1 again\",\"tags\":[\"x\"]}";
+        String twice = "{\"id\":\"U00002\",\"name\":\"User 2\",\"tags\":[\"d\",\"e\"]}";
+        String twiceAgain = "{\"id\":\"U00002\",\"name\":\"User 2 again\",\"tags\":[]}";
+        List<String> page1 = new java.util.ArrayList<>(List.of(first, twice, twiceAgain));
+        page1.addAll(HostileApi.users(3, 10));
+        List<String> page2 = new java.util.ArrayList<>(HostileApi.users(13, 10));
+        page2.add(again);
+        api.on("/v2/users", HostileApi.pages("users", List.of(page1, page2)));
+
+        assertEquals(0, sync.run(), sync.err);
+        assertEquals(22, sync.count("SELECT COUNT(*) FROM users"));
+        assertEquals(1, sync.count("SELECT COUNT(*) FROM users__tags"), "U00001 once with its last array, U00002 with none");
+        assertEquals(1, sync.count("SELECT COUNT(*) FROM users__tags WHERE _sdc_source_key_id = 'U00001' AND \"VALUE\" = 'x'"
+                + " AND _sdc_level_0_id = 0"));
+        assertEquals(1, sync.count("SELECT COUNT(*) FROM users WHERE id = 'U00001' AND name = 'User 1 again'"));
+    }
+
     @Test
     void a404ForPageTwoFailsTheTableAndKeepsYesterdaysThousandUsers() throws Exception {
         syncThousandUsers();

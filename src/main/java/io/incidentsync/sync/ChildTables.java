@@ -48,6 +48,12 @@ final class ChildTables {
     /** Arrays inside elements are also kept as JSON columns (incident.arrays holds json). */
     private final boolean keepJson;
     private final Map<String, Child> children = new LinkedHashMap<>();
+    /**
+     * A hash of each parent key whose arrays this run has added. A record listed twice (it moved
+     * between pages while they were read) replaces its rows: its earlier elements are removed. Two
+     * keys sharing a hash only cost a needless delete. Eight bytes a record, never the rows.
+     */
+    private final Set<Long> parents = new HashSet<>();
 
     ChildTables(String parent, List<String> parentKey, Dialect dialect, DataSource dataSource, boolean keepJson) {
         this.parent = parent;
@@ -64,6 +70,28 @@ final class ChildTables {
 
     static String levelColumn(int level) {
         return "_sdc_level_" + level + "_id";
+    }
+
+    /**
+     * Starts a parent record's arrays; a parent key seen before in this run loses the rows it had, so
+     * its child rows are those of its last listing, as its parent row is.
+     */
+    void startParent(Object[] parentKey) {
+        // FNV-1a, 64 bits: ids that differ in a character or two do not collide, as they would under
+        // String.hashCode's polynomial ("...0P" and "...11")
+        long hash = 0xcbf29ce484222325L;
+        for (Object part : parentKey) {
+            String text = String.valueOf(part);
+            for (int i = 0; i < text.length(); i++) {
+                hash = (hash ^ text.charAt(i)) * 0x100000001b3L;
+            }
+            hash = (hash ^ 0x1f) * 0x100000001b3L;
+        }
+        if (!parents.add(hash)) {
+            for (Child c : children.values()) {
+                c.forget(parentKey);
+            }
+        }
     }
 
     /** Adds the elements of one array of a parent record; {@code parentKey} holds the parent's key values. */
@@ -245,6 +273,25 @@ final class ChildTables {
             batch.add(row[0]);
         }
 
+        /** Removes the rows of one parent: those waiting, and those already in the staging table. */
+        void forget(Object[] parentKey) {
+            batch.removeIf(row -> {
+                for (int i = 0; i < parentKey.length; i++) {
+                    if (!java.util.Objects.equals(row[i], parentKey[i])) {
+                        return false;
+                    }
+                }
+                return true;
+            });
+            if (created) {
+                List<ColumnType> keyTypes = java.util.Collections.nCopies(parentKey.length, ColumnType.TEXT);
+                Object[] values = TableLoad.bindable(dialect, parentKey.clone(), parentKey.length, keyTypes);
+                ddl.add(Sql.of("DELETE FROM " + dialect.quote(stage) + " WHERE "
+                        + sourceKeys.stream().map(k -> dialect.quote(k) + " = ?").collect(Collectors.joining(" AND ")),
+                        Arrays.asList(values)));
+            }
+        }
+
         private Object[] put(Object[] row, String column, JsonNode value) {
             Integer position = positions.get(column);
             if (position == null) {
@@ -299,7 +346,8 @@ final class ChildTables {
                 values.add(TableLoad.bindable(dialect, row, names.size(), allTypes));
             }
             batch.clear();
-            out.addAll(TableLoad.upserts(dialect, stage, names, allTypes, key, values));
+            // every row's key is new to the staging table (a parent listed again lost its rows first)
+            out.addAll(TableLoad.inserts(dialect, stage, names, allTypes, values));
         }
     }
 }

@@ -187,6 +187,20 @@ public abstract class Dialect {
      */
     public abstract String upsert(String table, List<String> columns, List<ColumnType> types, List<String> key, int rows);
 
+    /** A plain insert of {@code rows} rows (child tables: their rows are new to the staging table). */
+    public String insert(String table, List<String> columns, List<ColumnType> types, int rows) {
+        return "INSERT INTO " + quote(table) + " (" + list(columns) + ") VALUES " + valueLists(types, rows);
+    }
+
+    /**
+     * True when many rows go faster as a JDBC batch of a one-row statement than as one statement of
+     * many value lists: H2, which runs in this process and so pays no round trip per row, but parses
+     * every distinct statement text.
+     */
+    public boolean prefersBatches() {
+        return false;
+    }
+
     /** {@code rows} value lists of the columns' markers: {@code (?, ?), (?, ?)}. */
     protected String valueLists(List<ColumnType> types, int rows) {
         StringBuilder one = new StringBuilder("(");
@@ -366,6 +380,11 @@ public abstract class Dialect {
         public String upsert(String table, List<String> columns, List<ColumnType> types, List<String> key, int rows) {
             return "MERGE INTO " + quote(table) + " (" + list(columns) + ") KEY (" + list(key) + ") VALUES "
                     + valueLists(types, rows);
+        }
+
+        @Override
+        public boolean prefersBatches() {
+            return true;
         }
     }
 

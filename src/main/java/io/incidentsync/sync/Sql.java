@@ -29,6 +29,14 @@ public final class Sql {
         return new Sql(text, parameters, null);
     }
 
+    /**
+     * One statement of one row's markers run for many rows as a JDBC batch, in one transaction:
+     * {@code rows} holds the rows' values one after another, each row as many as the text has markers.
+     */
+    public static Sql batch(String text, List<Object> rows) {
+        return new Sql(text, rows, null);
+    }
+
     /** A statement whose failure is logged with {@code warning} and does not fail the table. */
     public static Sql allowedToFail(String text, String warning) {
         return new Sql(text, List.of(), warning);

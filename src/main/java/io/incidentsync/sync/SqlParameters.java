@@ -33,18 +33,41 @@ public final class SqlParameters implements JdbcPrepareStatementStrategy {
 
     @Override
     public void populateStatement(PreparedStatement ps, Iterator<?> iterator, int expectedParams) throws SQLException {
+        // the row being bound, kept to bind again after a batch (some drivers clear bound values with it)
+        Object[] row = new Object[Math.max(expectedParams, 0)];
         int index = 0;
+        boolean batched = false;
         while (iterator.hasNext()) {
-            Object value = iterator.next();
-            index++;
-            if (value == null) {
-                ps.setNull(index, Types.NULL);
-            } else {
-                ps.setObject(index, value);
+            if (index == expectedParams && expectedParams > 0) {
+                // a further row follows: the one bound so far joins the batch
+                ps.addBatch();
+                batched = true;
+                index = 0;
             }
+            Object value = iterator.next();
+            if (index < row.length) {
+                row[index] = value;
+            }
+            bind(ps, ++index, value);
         }
         if (index != expectedParams) {
-            throw new SQLException("the statement has " + expectedParams + " markers but " + index + " values were given");
+            throw new SQLException("the statement has " + expectedParams + " markers but " + index
+                    + " values were given for its last row");
+        }
+        if (batched) {
+            // the rows before the last; the endpoint executes the last in the same transaction
+            ps.executeBatch();
+            for (int i = 0; i < row.length; i++) {
+                bind(ps, i + 1, row[i]);
+            }
+        }
+    }
+
+    private static void bind(PreparedStatement ps, int index, Object value) throws SQLException {
+        if (value == null) {
+            ps.setNull(index, Types.NULL);
+        } else {
+            ps.setObject(index, value);
         }
     }
 }

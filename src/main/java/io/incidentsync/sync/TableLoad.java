@@ -71,6 +71,11 @@ public final class TableLoad implements IncidentApi.ApiMeter {
      * columns is 25,000, so a page is one statement, and only an unusually wide one is split.
      */
     static final int MAX_PARAMETERS = 30_000;
+    /**
+     * Rows one child table may gather before the page's end writes them: a page's arrays (a page of
+     * 250 incidents holds some 8,000 custom field options) wait for the page's one write.
+     */
+    static final int MAX_CHILD_BATCH = 20_000;
 
     private final String table;
     /** The endpoint listed, to say where a record came from. */
@@ -242,13 +247,14 @@ public final class TableLoad implements IncidentApi.ApiMeter {
         RowBuilder builder = new RowBuilder();
         flattener.walk(record, builder);
         Object[] row = builder.finish();
-        if (builder.arrays != null) {
+        if (children != null) {
             Object[] parentKey = new Object[key.size()];
             for (int i = 0; i < parentKey.length; i++) {
                 parentKey[i] = row[positions.get(key.get(i))];
             }
+            children.startParent(parentKey);
             try {
-                for (Map.Entry<String, JsonNode> array : builder.arrays) {
+                for (Map.Entry<String, JsonNode> array : builder.arrays == null ? List.<Map.Entry<String, JsonNode>>of() : builder.arrays) {
                     children.add(array.getKey(), parentKey, array.getValue());
                 }
             } catch (SQLException e) {
@@ -275,7 +281,7 @@ public final class TableLoad implements IncidentApi.ApiMeter {
     /** True when the rows waiting make a statement of their own, even before the page ends. */
     public boolean isBatchFull() {
         return batch.size() >= MAX_BATCH || childBatch.size() >= MAX_BATCH
-                || (children != null && children.waiting() >= MAX_BATCH);
+                || (children != null && children.waiting() >= MAX_CHILD_BATCH);
     }
 
     /**
@@ -672,29 +678,58 @@ public final class TableLoad implements IncidentApi.ApiMeter {
             last.remove(k);
             last.put(k, row);
         }
-        int perStatement = Math.max(1, MAX_PARAMETERS / names.size());
-        long maxChars = dialect.maxStatementChars();
         List<Sql> out = new ArrayList<>();
-        List<Object[]> unique = new ArrayList<>(last.values());
+        for (List<Object[]> part : statementsOf(dialect, names.size(), new ArrayList<>(last.values()))) {
+            out.add(Sql.of(dialect.upsert(into, names, allTypes, keyColumns, part.size()), flatten(part)));
+        }
+        return out;
+    }
+
+    /**
+     * Plain inserts of {@code rows}, whose keys are new to the table (a child table's staging table): one
+     * JDBC batch where the database prefers it ({@link Dialect#prefersBatches}), else multi-row inserts
+     * within the bound-value limit.
+     */
+    static List<Sql> inserts(Dialect dialect, String into, List<String> names, List<ColumnType> allTypes, List<Object[]> rows) {
+        if (rows.isEmpty()) {
+            return List.of();
+        }
+        if (dialect.prefersBatches()) {
+            return List.of(Sql.batch(dialect.insert(into, names, allTypes, 1), flatten(rows)));
+        }
+        List<Sql> out = new ArrayList<>();
+        for (List<Object[]> part : statementsOf(dialect, names.size(), rows)) {
+            out.add(Sql.of(dialect.insert(into, names, allTypes, part.size()), flatten(part)));
+        }
+        return out;
+    }
+
+    private static List<Object> flatten(List<Object[]> rows) {
+        List<Object> parameters = new ArrayList<>(rows.isEmpty() ? 0 : rows.size() * rows.get(0).length);
+        for (Object[] row : rows) {
+            parameters.addAll(Arrays.asList(row));
+        }
+        return parameters;
+    }
+
+    /** {@code rows} cut into statements: up to the bound-value limit, and within the dialect's text limit (a large row goes alone). */
+    private static List<List<Object[]>> statementsOf(Dialect dialect, int width, List<Object[]> rows) {
+        int perStatement = Math.max(1, MAX_PARAMETERS / width);
+        long maxChars = dialect.maxStatementChars();
+        List<List<Object[]>> out = new ArrayList<>();
         int from = 0;
-        while (from < unique.size()) {
-            // up to the bound-value limit, and within the dialect's text limit (a large row goes alone)
+        while (from < rows.size()) {
             int to = from;
             long chars = 0;
-            while (to < unique.size() && to - from < perStatement) {
-                long rowChars = maxChars == Long.MAX_VALUE ? 0 : textLength(unique.get(to));
+            while (to < rows.size() && to - from < perStatement) {
+                long rowChars = maxChars == Long.MAX_VALUE ? 0 : textLength(rows.get(to));
                 if (to > from && chars + rowChars > maxChars) {
                     break;
                 }
                 chars += rowChars;
                 to++;
             }
-            List<Object[]> part = unique.subList(from, to);
-            List<Object> parameters = new ArrayList<>(part.size() * names.size());
-            for (Object[] row : part) {
-                parameters.addAll(Arrays.asList(row));
-            }
-            out.add(Sql.of(dialect.upsert(into, names, allTypes, keyColumns, part.size()), parameters));
+            out.add(rows.subList(from, to));
             from = to;
         }
         return out;
