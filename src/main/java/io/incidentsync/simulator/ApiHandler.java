@@ -18,6 +18,7 @@ final class ApiHandler implements HttpServer.Handler {
     private final Faults faults;
     private final RateLimiter limiter;
     private final ListingWriter listings;
+    private final Timeline timeline;
     private final Map<String, LongAdder> requestsByPath = new ConcurrentHashMap<>();
     private final AtomicLong total = new AtomicLong();
     private final LongAdder rateLimited = new LongAdder();
@@ -29,6 +30,7 @@ final class ApiHandler implements HttpServer.Handler {
         this.faults = faults;
         this.limiter = new RateLimiter(config);
         this.listings = new ListingWriter(data, faults);
+        this.timeline = data.timeline;
     }
 
     long requests(String path) {
@@ -54,7 +56,8 @@ final class ApiHandler implements HttpServer.Handler {
             return;
         }
         pause(config.latencyMillis() + plan.slowMillis());
-        try {
+        // one state of the data for the whole answer, whatever change batches are published while it streams
+        try (Timeline.Pin pin = timeline.pin()) {
             answer(request, response, plan, requestId);
         } catch (ApiError error) {
             sendError(response, error, requestId);

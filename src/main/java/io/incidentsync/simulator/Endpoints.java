@@ -80,7 +80,7 @@ final class Endpoints {
 
     /** Actions and follow-ups: one record per incident, answered unpaged, filtered by their incident's mode. */
     private static Endpoint unpagedChild(String path, String table) {
-        java.util.function.Function<DataSet, IntUnaryOperator> parent = data -> data.children::singleParent;
+        java.util.function.Function<DataSet, IntUnaryOperator> parent = data -> i -> data.children.parent(table, i);
         Endpoint.Filter byId = incidentIdFilter(parent);
         Endpoint.Filter filter = (query, data) -> {
             IntPredicate mode = childModeFilter(query, data, parent.apply(data));
@@ -90,8 +90,16 @@ final class Endpoints {
         return new Endpoint(path, table, table, 0, List.of(), false, false, parentVisible(parent), filter);
     }
 
+    /**
+     * A record that belongs to an incident is listed while its incident is: never once a change deleted the incident
+     * (as incident.io drops a deleted incident's updates, follow-ups, actions, alert links and attachments), and for
+     * a private incident only to a key with the private scope.
+     */
     private static Endpoint.Visibility parentVisible(java.util.function.Function<DataSet, IntUnaryOperator> parent) {
-        return (data, i, scope) -> scope || !data.incidents.facts(parent.apply(data).applyAsInt(i)).isPrivate();
+        return (data, i, scope) -> {
+            int incident = parent.apply(data).applyAsInt(i);
+            return !data.incidents.deleted(incident) && (scope || !data.incidents.facts(incident).isPrivate());
+        };
     }
 
     private static IntPredicate childModeFilter(QueryParams query, DataSet data, IntUnaryOperator parent) {

@@ -44,9 +44,11 @@ public final class Oracle {
         Endpoint endpoint = endpoint(table);
         Table rows = data.table(table);
         List<ObjectNode> out = new ArrayList<>();
-        for (int i = 0; i < rows.size(); i++) {
-            if (rows.exists(i) && endpoint.visibility().visible(data, i, privateScope)) {
-                out.add(rows.record(i));
+        try (Timeline.Pin pin = data.timeline.pin()) {
+            for (int i = 0; i < rows.size(); i++) {
+                if (rows.exists(i) && endpoint.visibility().visible(data, i, privateScope)) {
+                    out.add(rows.record(i));
+                }
             }
         }
         return out;
@@ -69,6 +71,7 @@ public final class Oracle {
         Table schedules = data.table("schedules");
         Table faults = data.table(SCHEDULE_ENTRIES);
         List<ObjectNode> out = new ArrayList<>();
+        // schedules never change with the clock; reading them needs no pinned state
         for (int s = 0; s < schedules.size(); s++) {
             if (!schedules.exists(s)) {
                 continue;
