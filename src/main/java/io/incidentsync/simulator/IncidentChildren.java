@@ -10,7 +10,7 @@ import java.util.List;
  */
 final class IncidentChildren {
     static final int UPDATES_PER_INCIDENT = 3;
-    private static final List<String> STATUSES = List.of("outstanding", "completed", "deleted", "not_doing");
+    static final List<String> STATUSES = List.of("outstanding", "completed", "deleted", "not_doing");
 
     private final long seed;
     private final int incidentCount;

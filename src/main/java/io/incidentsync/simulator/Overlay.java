@@ -1,11 +1,10 @@
 package io.incidentsync.simulator;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import java.util.Collections;
+import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.HashSet;
+import java.util.List;
 import java.util.Map;
-import java.util.Set;
 
 /**
  * What changes have done to the generated data set up to one moment of the simulated clock: records replaced or
@@ -23,31 +22,26 @@ final class Overlay {
 
     /** What changes did to one table. */
     static final class Rows {
-        private static final Rows NONE = new Rows(Map.of(), Set.of(), Map.of());
+        private static final Rows NONE = new Rows(new IndexMap<>(), new IndexMap<>(), new IndexMap<>());
 
-        private final Map<Integer, ObjectNode> records;
-        private final Set<Integer> deleted;
+        private final IndexMap<ObjectNode> records;
+        private final IndexMap<Boolean> deleted;
         /** Records added to a child table: the index of the incident each belongs to. */
-        private final Map<Integer, Integer> parents;
+        private final IndexMap<Integer> parents;
 
-        private Rows(Map<Integer, ObjectNode> records, Set<Integer> deleted, Map<Integer, Integer> parents) {
+        private Rows(IndexMap<ObjectNode> records, IndexMap<Boolean> deleted, IndexMap<Integer> parents) {
             this.records = records;
             this.deleted = deleted;
             this.parents = parents;
         }
 
         private Rows copy() {
-            return new Rows(new HashMap<>(records), new HashSet<>(deleted), new HashMap<>(parents));
-        }
-
-        private Rows frozen() {
-            return new Rows(Collections.unmodifiableMap(records), Collections.unmodifiableSet(deleted),
-                    Collections.unmodifiableMap(parents));
+            return new Rows(records.copy(), deleted.copy(), parents.copy());
         }
 
         /** The record as a change left it, or null when no change replaced or added it. */
         ObjectNode record(int index) {
-            return records.isEmpty() ? null : records.get(index);
+            return records.get(index);
         }
 
         boolean has(int index) {
@@ -55,30 +49,30 @@ final class Overlay {
         }
 
         boolean deleted(int index) {
-            return !deleted.isEmpty() && deleted.contains(index);
+            return deleted.containsKey(index);
         }
 
         /** The parent incident of a record a change added, or -1. */
         int parent(int index) {
-            if (parents.isEmpty()) {
-                return -1;
-            }
             Integer parent = parents.get(index);
             return parent == null ? -1 : parent;
         }
 
-        Set<Integer> deletedIndexes() {
-            return deleted;
+        /** The indexes changes deleted, ascending. */
+        List<Integer> deletedIndexes() {
+            List<Integer> out = new ArrayList<>();
+            deleted.forEach((yes, index) -> out.add(index));
+            return out;
         }
     }
 
     private long nowOffset;
     private long sequence;
     private final Map<String, Rows> rows;
-    private final Map<Integer, IncidentState> incidents;
+    private final IndexMap<IncidentState> incidents;
     private boolean frozen;
 
-    private Overlay(long nowOffset, long sequence, Map<String, Rows> rows, Map<Integer, IncidentState> incidents) {
+    private Overlay(long nowOffset, long sequence, Map<String, Rows> rows, IndexMap<IncidentState> incidents) {
         this.nowOffset = nowOffset;
         this.sequence = sequence;
         this.rows = rows;
@@ -87,27 +81,22 @@ final class Overlay {
 
     /** Nothing changed yet; the clock stands at nowOffset. */
     static Overlay initial(long nowOffset) {
-        Overlay overlay = new Overlay(nowOffset, 0, Map.of(), Map.of());
+        Overlay overlay = new Overlay(nowOffset, 0, Map.of(), new IndexMap<>());
         overlay.frozen = true;
         return overlay;
     }
 
-    /** A private, changeable copy to build the next state in. */
+    /** A private, changeable copy to build the next state in; cheap, as it shares what it does not change. */
     Overlay next() {
         Map<String, Rows> copied = new HashMap<>();
         rows.forEach((table, r) -> copied.put(table, r.copy()));
-        return new Overlay(nowOffset, sequence, copied, new HashMap<>(incidents));
+        return new Overlay(nowOffset, sequence, copied, incidents.copy());
     }
 
     /** This overlay, made read-only; called once, before it is published. */
     Overlay freeze() {
-        Map<String, Rows> frozenRows = new HashMap<>();
-        rows.forEach((table, r) -> frozenRows.put(table, r.frozen()));
-        Overlay out = new Overlay(nowOffset, sequence, Collections.unmodifiableMap(frozenRows),
-                Collections.unmodifiableMap(incidents));
-        out.frozen = true;
         frozen = true;
-        return out;
+        return this;
     }
 
     /** True while no record was replaced, added or deleted: every read can go straight to the generators. */
@@ -132,7 +121,7 @@ final class Overlay {
 
     /** The incident's facts and timestamps as changes left them, or null when no change touched it. */
     IncidentState incident(int index) {
-        return incidents.isEmpty() ? null : incidents.get(index);
+        return incidents.get(index);
     }
 
     // ---------------------------------------------------------------- changing, before freeze()
@@ -153,7 +142,7 @@ final class Overlay {
     }
 
     void delete(String table, int index) {
-        writable(table).deleted.add(index);
+        writable(table).deleted.put(index, Boolean.TRUE);
     }
 
     void parent(String table, int index, int incident) {
@@ -167,7 +156,7 @@ final class Overlay {
 
     private Rows writable(String table) {
         writable();
-        return rows.computeIfAbsent(table, t -> new Rows(new HashMap<>(), new HashSet<>(), new HashMap<>()));
+        return rows.computeIfAbsent(table, t -> new Rows(new IndexMap<>(), new IndexMap<>(), new IndexMap<>()));
     }
 
     private void writable() {

@@ -80,7 +80,13 @@ final class Table {
         return withUnknownFields(changed != null ? changed : generator.apply(index));
     }
 
-    /** The record as the generator builds it, ignoring changes and faults: what a change starts from. */
+    /** The record as changes left it, or as generated, without the fields faults add: what a change starts from. */
+    ObjectNode current(int index) {
+        ObjectNode changed = timeline.current().rows(name).record(index);
+        return changed != null ? changed : generator.apply(index);
+    }
+
+    /** The record as the generator builds it from its index, ignoring changes and faults. */
     ObjectNode generated(int index) {
         return generator.apply(index);
     }
