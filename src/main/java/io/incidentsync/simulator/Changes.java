@@ -119,8 +119,16 @@ public final class Changes {
         return apply(b -> b.editFollowUps(n)).updated(FOLLOW_UPS);
     }
 
+    public String editFollowUp(String id) {
+        return apply(b -> b.editFollowUp(id)).updated(FOLLOW_UPS).get(0);
+    }
+
     public List<String> addActions(int n) {
         return apply(b -> b.addActions(n)).created(ACTIONS);
+    }
+
+    public String editAction(String id) {
+        return apply(b -> b.editAction(id)).updated(ACTIONS).get(0);
     }
 
     public List<String> editActions(int n) {
@@ -246,6 +254,16 @@ public final class Changes {
             return editChildren(ACTIONS, n);
         }
 
+        /** Edits the follow-up with this id. @throws IllegalArgumentException when there is none (or it is gone) */
+        public String editFollowUp(String id) {
+            return editChild(FOLLOW_UPS, liveIndex(FOLLOW_UPS, id), rand());
+        }
+
+        /** Edits the action with this id. @throws IllegalArgumentException when there is none (or it is gone) */
+        public String editAction(String id) {
+            return editChild(ACTIONS, liveIndex(ACTIONS, id), rand());
+        }
+
         /** One change drawn at random; see {@link Changes#random}. */
         public void random() {
             double pick = rand().nextDouble();
@@ -305,13 +323,17 @@ public final class Changes {
             Rand rand = rand();
             List<String> ids = new ArrayList<>();
             for (int index : edits.pick(table, count(n), rand)) {
-                edits.editChild(next, table, index, rand);
-                int incident = data.children.parent(table, index);
-                events.add(WebhookPayloads.child(table, "updated", record(table, index),
-                        data.incidents.facts(incident).isPrivate()));
-                ids.add(note(updated, table, index));
+                ids.add(editChild(table, index, rand));
             }
             return ids;
+        }
+
+        private String editChild(String table, int index, Rand rand) {
+            edits.editChild(next, table, index, rand);
+            int incident = data.children.parent(table, index);
+            events.add(WebhookPayloads.child(table, "updated", record(table, index),
+                    data.incidents.facts(incident).isPrivate()));
+            return note(updated, table, index);
         }
 
         /** The record as the API serves it now (with any unknown-field faults), for a webhook body. */
