@@ -36,7 +36,10 @@ public final class ChangeSet {
         return created.getOrDefault(table, List.of());
     }
 
-    /** Ids of records of table the batch edited, in the order edited (an id edited twice is listed twice). */
+    /**
+     * Ids of records of table the batch edited, in the order edited (an id edited twice is listed twice; one edited
+     * and then deleted in the same batch is listed here and under {@link #deleted}).
+     */
     public List<String> updated(String table) {
         return updated.getOrDefault(table, List.of());
     }

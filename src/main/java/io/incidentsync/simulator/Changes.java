@@ -88,7 +88,10 @@ public final class Changes {
         return apply(b -> b.addIncidents(n)).created(INCIDENTS);
     }
 
-    /** Edits n incidents picked at random (see {@link Batch#editIncidents}); returns their ids. */
+    /**
+     * Edits n incidents picked at random (see {@link Batch#editIncidents}); returns their ids (fewer when fewer are
+     * left).
+     */
     public List<String> editIncidents(int n) {
         return apply(b -> b.editIncidents(n)).updated(INCIDENTS);
     }
@@ -201,7 +204,11 @@ public final class Changes {
             return ids;
         }
 
-        /** Edits the incident with this id. @throws IllegalArgumentException when there is none (or it was deleted) */
+        /**
+         * Edits the incident with this id.
+         *
+         * @throws IllegalArgumentException when there is none (or it was deleted)
+         */
         public String editIncident(String id) {
             return editIncident(liveIndex(INCIDENTS, id), rand());
         }
@@ -217,7 +224,11 @@ public final class Changes {
             return ids;
         }
 
-        /** Deletes the incident with this id. @throws IllegalArgumentException when there is none (or it was deleted) */
+        /**
+         * Deletes the incident with this id.
+         *
+         * @throws IllegalArgumentException when there is none (or it was deleted)
+         */
         public String deleteIncident(String id) {
             int incident = liveIndex(INCIDENTS, id);
             edits.deleteIncident(next, incident);

@@ -35,8 +35,9 @@ final class Edits {
     }
 
     /**
-     * Up to n distinct live records of table, drawn at random: first by index draws, then, should those keep
-     * missing (most records deleted), by a scan from a random start. Deterministic for the same rand.
+     * Up to n distinct live records of table (fewer when fewer are left), drawn at random: first by index draws,
+     * then, should those keep missing (most records deleted), by a scan from a random start. Deterministic for the
+     * same rand.
      */
     List<Integer> pick(String table, int n, Rand rand) {
         Table rows = data.table(table);

@@ -67,10 +67,6 @@ final class IndexMap<V> {
         return size == 0;
     }
 
-    int size() {
-        return size;
-    }
-
     /** Every entry, in ascending index order. */
     @SuppressWarnings("unchecked")
     void forEach(ObjIntConsumer<V> action) {

@@ -109,11 +109,6 @@ final class Overlay {
         return nowOffset;
     }
 
-    /** How many change operations led here; each seeds its own random stream from this. */
-    long sequence() {
-        return sequence;
-    }
-
     Rows rows(String table) {
         Rows r = rows.get(table);
         return r == null ? Rows.NONE : r;

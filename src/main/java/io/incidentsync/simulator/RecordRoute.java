@@ -1,5 +1,7 @@
 package io.incidentsync.simulator;
 
+import java.net.URLDecoder;
+import java.nio.charset.StandardCharsets;
 import java.util.List;
 
 /**
@@ -28,7 +30,14 @@ record RecordRoute(String prefix, String listingPath, String objectKey) {
         if (!path.startsWith(prefix) || path.length() == prefix.length()) {
             return null;
         }
-        String id = java.net.URLDecoder.decode(path.substring(prefix.length()), java.nio.charset.StandardCharsets.UTF_8);
-        return id.indexOf('/') >= 0 ? null : id;
+        String raw = path.substring(prefix.length());
+        if (raw.indexOf('/') >= 0) {
+            return null;
+        }
+        try {
+            return URLDecoder.decode(raw, StandardCharsets.UTF_8);
+        } catch (IllegalArgumentException badEscape) {
+            return raw; // no record has such an id: a 404, as for any unknown one
+        }
     }
 }

@@ -60,11 +60,6 @@ final class Table {
         return !rows.deleted(index) && (!changeOwned.contains(index) || rows.has(index));
     }
 
-    /** Whether a change deleted the record, in the overlay this thread reads. */
-    boolean deletedByChange(int index) {
-        return timeline.current().rows(name).deleted(index);
-    }
-
     String id(int index) {
         return ids.id(index);
     }
@@ -120,10 +115,6 @@ final class Table {
         changeOwned.add(index);
         added.incrementAndGet();
         return index;
-    }
-
-    int baseCount() {
-        return baseCount;
     }
 
     void remove(int index) {

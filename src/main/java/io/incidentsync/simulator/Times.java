@@ -49,11 +49,6 @@ final class Times {
         return Math.floorDiv(epochMillis + offsetMillis, DAY);
     }
 
-    /** An absolute moment as an offset from the data set's epoch. */
-    long offset(Instant instant) {
-        return instant.toEpochMilli() - epochMillis;
-    }
-
     /** The data set's epoch floored to midnight UTC, in milliseconds since 1970: what rotations hand over from. */
     long dayAnchorMillis() {
         return Math.floorDiv(epochMillis, 86_400_000L) * 86_400_000L;

@@ -56,7 +56,10 @@ public final class Webhooks implements AutoCloseable {
         FORGED_SIGNATURE,
         /** A fresh message id, validly signed, but stamped {@link #OLD} ago: a receiver must refuse it as a replay. */
         OLD_TIMESTAMP,
-        /** The event's original message id again, validly signed and timestamped now: a receiver must not apply it twice. */
+        /**
+         * The event's original message id again, validly signed and timestamped now: a receiver must not apply it
+         * twice.
+         */
         REPLAYED_ID
     }
 

@@ -206,7 +206,7 @@ class ChangesTest {
     }
 
     @Test
-    void singleRecordsAreTheListingsRecordsAndRespectThePrivateScope() {
+    void singleRecordsAreTheListingsRecordsAndRespectThePrivateScope() throws Exception {
         Api publicApi = new Api(simulator.baseUrl(), PUBLIC);
         List<ObjectNode> incidents = simulator.oracle().records("incidents", true);
         ObjectNode privateIncident = incidents.stream().filter(i -> i.get("visibility").asText().equals("private"))
@@ -235,8 +235,9 @@ class ChangesTest {
             assertEquals("not_found", missing.json().get("type").asText());
         }
         assertEquals(404, api.get("/v2/incidents/a/b").status());
+        assertTrue(rawStatusLine("/v2/incidents/%zz").startsWith("HTTP/1.1 404"), "a bad escape is an unknown id");
         assertEquals(2, simulator.requests("/v2/incidents/" + privateId));
-        assertEquals(4, simulator.requests("/v2/incidents/{id}"), "counted under the spec's path too");
+        assertEquals(5, simulator.requests("/v2/incidents/{id}"), "counted under the spec's path too");
         assertEquals(4, simulator.requests("/v2/follow_ups/{id}"));
     }
 
@@ -358,6 +359,16 @@ class ChangesTest {
             Thread.sleep(200);
             assertEquals(start.plusMillis(160), timed.changes().now(), "four ticks of 40 ms, then no more");
             assertTrue(seen.size() <= 4 && seen.stream().noneMatch(ChangeSet::isEmpty), seen.toString());
+        }
+    }
+
+    /** A request java.net.http will not send (a malformed escape), over a plain socket; the answer's status line. */
+    private String rawStatusLine(String target) throws java.io.IOException {
+        try (java.net.Socket socket = new java.net.Socket("127.0.0.1", java.net.URI.create(simulator.baseUrl()).getPort())) {
+            socket.getOutputStream().write(("GET " + target + " HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer " + PRIVATE
+                    + "\r\nConnection: close\r\n\r\n").getBytes(java.nio.charset.StandardCharsets.ISO_8859_1));
+            return new java.io.BufferedReader(new java.io.InputStreamReader(socket.getInputStream(),
+                    java.nio.charset.StandardCharsets.ISO_8859_1)).readLine();
         }
     }
 
