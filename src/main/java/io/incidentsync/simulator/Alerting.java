@@ -535,7 +535,8 @@ final class Alerting {
             related.add(slim((alert + 1) % alertCount));
         }
         ArrayNode relatedIncidents = node.putArray("related_incidents");
-        if (linked(alert)) {
+        // an escalation outlives a deleted incident (it belongs to its alert), but no longer names it
+        if (linked(alert) && !incidents.deleted(incidentOf(alert))) {
             relatedIncidents.add(incidentSlim(incidentOf(alert)));
         }
         node.put("status", status);

@@ -15,9 +15,11 @@ final class ApiHandler implements HttpServer.Handler {
     private final SimulatorConfig config;
     private final Map<String, Boolean> keys;
     private final Map<String, Endpoint> endpoints = new LinkedHashMap<>();
+    private final List<RecordRoute> recordRoutes = RecordRoute.all();
     private final Faults faults;
     private final RateLimiter limiter;
     private final ListingWriter listings;
+    private final Timeline timeline;
     private final Map<String, LongAdder> requestsByPath = new ConcurrentHashMap<>();
     private final AtomicLong total = new AtomicLong();
     private final LongAdder rateLimited = new LongAdder();
@@ -29,6 +31,7 @@ final class ApiHandler implements HttpServer.Handler {
         this.faults = faults;
         this.limiter = new RateLimiter(config);
         this.listings = new ListingWriter(data, faults);
+        this.timeline = data.timeline;
     }
 
     long requests(String path) {
@@ -48,13 +51,19 @@ final class ApiHandler implements HttpServer.Handler {
     public void handle(HttpRequest request, HttpResponse response) throws IOException {
         String requestId = Ids.encode(total.incrementAndGet(), 26);
         requestsByPath.computeIfAbsent(request.path(), p -> new LongAdder()).increment();
+        RecordRoute route = recordRoute(request.path());
+        if (route != null) {
+            // also counted as the spec names it, so a test can ask how many single-record reads a sync made
+            requestsByPath.computeIfAbsent(route.template(), p -> new LongAdder()).increment();
+        }
         Faults.Plan plan = faults.onRequest(request.path());
         if (plan.reset()) {
             response.reset();
             return;
         }
         pause(config.latencyMillis() + plan.slowMillis());
-        try {
+        // one state of the data for the whole answer, whatever change batches are published while it streams
+        try (Timeline.Pin pin = timeline.pin()) {
             answer(request, response, plan, requestId);
         } catch (ApiError error) {
             sendError(response, error, requestId);
@@ -88,13 +97,29 @@ final class ApiHandler implements HttpServer.Handler {
             rateLimit(response, denial, requestId);
             return;
         }
-        if (endpoint == null) {
+        RecordRoute route = endpoint == null ? recordRoute(request.path()) : null;
+        if (endpoint == null && route == null) {
             throw new ApiError(404, "not_found", "not_found", "No route for " + request.path(), null);
         }
         if (!request.method().equals("GET")) {
             throw new ApiError(405, "method_not_allowed", "method_not_allowed", "Only GET is served here", null);
         }
+        if (route != null) {
+            listings.writeRecord(endpoints.get(route.listingPath()), route, route.id(request.path()), privateScope,
+                    response, plan.truncate());
+            return;
+        }
         listings.write(endpoint, request.query(), privateScope, response, plan.truncate());
+    }
+
+    /** The single-record route a path is one of, or null. */
+    private RecordRoute recordRoute(String path) {
+        for (RecordRoute route : recordRoutes) {
+            if (route.id(path) != null) {
+                return route;
+            }
+        }
+        return null;
     }
 
     /** The key's private scope, or a 401 for a missing or unknown key. */

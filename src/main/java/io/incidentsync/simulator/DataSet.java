@@ -1,8 +1,10 @@
 package io.incidentsync.simulator;
 
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.IntFunction;
 
 /** Every table of one simulated account, derived from a seed and an incident count. */
 final class DataSet {
@@ -14,32 +16,35 @@ final class DataSet {
     final Workflows workflows;
     final Alerting alerting;
     final Attachments attachments;
+    final Times times;
+    final Timeline timeline;
     private final Map<String, Table> tables = new LinkedHashMap<>();
 
     DataSet(long seed, int incidentCount) {
         int userCount = incidentCount / 10 + 10;
-        Times times = new Times(seed);
+        times = new Times(seed);
+        timeline = new Timeline(Overlay.initial(times.clockStartOffset(incidentCount)));
         Users users = new Users(seed);
         catalog = new Catalog(seed, times, users);
-        incidents = new Incidents(seed, incidentCount, userCount, times, catalog, users);
-        children = new IncidentChildren(seed, incidentCount, times, catalog, users, incidents);
+        incidents = new Incidents(seed, incidentCount, userCount, times, catalog, users, timeline);
+        children = new IncidentChildren(seed, incidentCount, times, catalog, users, incidents, timeline);
 
         Ids updateIds = TableCode.INCIDENT_UPDATE.ids(seed);
         Ids actionIds = TableCode.ACTION.ids(seed);
         Ids followUpIds = TableCode.FOLLOW_UP.ids(seed);
-        add(new Table("incidents", incidents.ids(), incidentCount, incidents::record, true));
-        add(new Table("actions", actionIds, incidentCount, i -> children.action(actionIds, i), true));
+        add(generated("incidents", incidents.ids(), incidentCount, incidents::record, true));
+        add(generated("actions", actionIds, incidentCount, i -> children.action(actionIds, i), true));
         add(fixed("custom_field_options", TableCode.CUSTOM_FIELD_OPTION, seed, catalog.options));
         add(fixed("custom_fields", TableCode.CUSTOM_FIELD, seed, catalog.customFields));
-        add(new Table("follow_ups", followUpIds, incidentCount, i -> children.followUp(followUpIds, i), true));
+        add(generated("follow_ups", followUpIds, incidentCount, i -> children.followUp(followUpIds, i), true));
         add(fixed("incident_roles", TableCode.ROLE, seed, catalog.roles));
         add(fixed("incident_statuses", TableCode.STATUS, seed, catalog.statuses));
         add(fixed("incident_timestamps", TableCode.TIMESTAMP, seed, catalog.timestamps));
         add(fixed("incident_types", TableCode.INCIDENT_TYPE, seed, catalog.incidentTypes));
-        add(new Table("incident_updates", updateIds, incidentCount * IncidentChildren.UPDATES_PER_INCIDENT,
+        add(generated("incident_updates", updateIds, incidentCount * IncidentChildren.UPDATES_PER_INCIDENT,
                 i -> children.update(updateIds, i), true));
         add(fixed("severities", TableCode.SEVERITY, seed, catalog.severities));
-        add(new Table("users", users.ids(), userCount, i -> users.listed(i, catalog), true));
+        add(generated("users", users.ids(), userCount, i -> users.listed(i, catalog), true));
 
         schedules = new Schedules(seed, incidentCount, userCount, times, users);
         catalogTypes = new CatalogTypes(seed, times, catalog, users, userCount, schedules);
@@ -47,32 +52,37 @@ final class DataSet {
         alerting = new Alerting(seed, incidentCount, userCount, times, catalog, users, incidents, catalogTypes,
                 workflows);
         attachments = new Attachments(seed, incidentCount, times, catalog, incidents);
-        add(new Table("alerts", alerting.alertIds(), alerting.alertCount(), alerting::alert, true));
+        add(generated("alerts", alerting.alertIds(), alerting.alertCount(), alerting::alert, true));
         add(fixed("alert_sources", TableCode.ALERT_SOURCE, seed, alerting.sources));
         add(fixed("alert_routes", TableCode.ALERT_ROUTE, seed, alerting.routes));
         add(fixed("alert_attributes", TableCode.ALERT_ATTRIBUTE, seed, alerting.attributes));
-        add(new Table("incident_alerts", TableCode.INCIDENT_ALERT.ids(seed), alerting.linkCount(),
+        add(generated("incident_alerts", TableCode.INCIDENT_ALERT.ids(seed), alerting.linkCount(),
                 alerting::incidentAlert, false));
-        add(new Table("escalations", TableCode.ESCALATION.ids(seed), alerting.escalationCount(), alerting::escalation,
+        add(generated("escalations", TableCode.ESCALATION.ids(seed), alerting.escalationCount(), alerting::escalation,
                 true));
-        add(new Table("schedules", schedules.ids(), schedules.count(), schedules::record, false));
+        add(generated("schedules", schedules.ids(), schedules.count(), schedules::record, false));
         // no records of its own: entries are computed per window; the table carries unknown-field faults
-        add(new Table("schedule_entries", TableCode.SCHEDULE_ENTRY.ids(seed), 0, i -> {
+        add(generated("schedule_entries", TableCode.SCHEDULE_ENTRY.ids(seed), 0, i -> {
             throw new IllegalStateException("schedule entries are computed per window");
         }, false));
         add(fixed("catalog_types", TableCode.CATALOG_TYPE, seed, catalogTypes.types));
         add(fixed("catalog_entries", TableCode.CATALOG_ENTRY, seed, catalogTypes.entries));
         add(fixed("catalog_resources", TableCode.CATALOG_RESOURCE, seed, catalogTypes.resources));
         add(fixed("workflows", TableCode.WORKFLOW, seed, workflows.workflows));
-        add(new Table("incident_attachments", attachments.ids(), attachments.count(), attachments::record, true));
+        add(generated("incident_attachments", attachments.ids(), attachments.count(), attachments::record, true));
     }
 
-    private static Table fixed(String name, TableCode code, long seed, List<? extends com.fasterxml.jackson.databind.node.ObjectNode> rows) {
-        return new Table(name, code.ids(seed), rows.size(), rows::get, false);
+    private Table fixed(String name, TableCode code, long seed, List<? extends ObjectNode> rows) {
+        return new Table(name, code.ids(seed), rows.size(), rows::get, false, timeline);
     }
 
     private void add(Table table) {
         tables.put(table.name(), table);
+    }
+
+    /** A table whose records are generated from their index; growable ones take records faults and changes add. */
+    private Table generated(String name, Ids ids, int count, IntFunction<ObjectNode> generator, boolean growable) {
+        return new Table(name, ids, count, generator, growable, timeline);
     }
 
     Table table(String name) {

@@ -55,7 +55,7 @@ final class Endpoints {
                         List.of("page_size"), false, false, parentVisible(data -> data.alerting::linkIncident),
                         Endpoints::incidentAlertFilter),
                 new Endpoint("/v2/escalations", "escalations", "escalations", ALERTING_MAX_PAGE_SIZE, List.of(),
-                        false, false, Endpoints::escalationVisible, Endpoint.Filter.NONE),
+                        false, false, Endpoints::escalationVisible, Endpoints::escalationFilter),
                 new Endpoint("/v2/schedules", "schedules", "schedules", MAX_PAGE_SIZE, List.of(), false, true,
                         Endpoint.Visibility.ALL, Endpoint.Filter.NONE),
                 new Endpoint("/v2/schedule_entries", "schedule_entries", "schedule_entries", 0,
@@ -80,7 +80,7 @@ final class Endpoints {
 
     /** Actions and follow-ups: one record per incident, answered unpaged, filtered by their incident's mode. */
     private static Endpoint unpagedChild(String path, String table) {
-        java.util.function.Function<DataSet, IntUnaryOperator> parent = data -> data.children::singleParent;
+        java.util.function.Function<DataSet, IntUnaryOperator> parent = data -> i -> data.children.parent(table, i);
         Endpoint.Filter byId = incidentIdFilter(parent);
         Endpoint.Filter filter = (query, data) -> {
             IntPredicate mode = childModeFilter(query, data, parent.apply(data));
@@ -90,8 +90,16 @@ final class Endpoints {
         return new Endpoint(path, table, table, 0, List.of(), false, false, parentVisible(parent), filter);
     }
 
+    /**
+     * A record that belongs to an incident is listed while its incident is: never once a change deleted the incident
+     * (as incident.io drops a deleted incident's updates, follow-ups, actions, alert links and attachments), and for
+     * a private incident only to a key with the private scope.
+     */
     private static Endpoint.Visibility parentVisible(java.util.function.Function<DataSet, IntUnaryOperator> parent) {
-        return (data, i, scope) -> scope || !data.incidents.facts(parent.apply(data).applyAsInt(i)).isPrivate();
+        return (data, i, scope) -> {
+            int incident = parent.apply(data).applyAsInt(i);
+            return !data.incidents.deleted(incident) && (scope || !data.incidents.facts(incident).isPrivate());
+        };
     }
 
     private static IntPredicate childModeFilter(QueryParams query, DataSet data, IntUnaryOperator parent) {
@@ -128,11 +136,15 @@ final class Endpoints {
         Set<String> statusIds = new HashSet<>();
         data.catalog.statuses.forEach(s -> statusIds.add(s.get("id").asText()));
         Set<String> statuses = oneOf(query, "status", statusIds, statusIds, true);
+        DateFilter created = DateFilter.parse(query, "created_at");
+        DateFilter updated = DateFilter.parse(query, "updated_at");
         return i -> {
             IncidentFacts facts = data.incidents.facts(i);
             var status = data.catalog.statuses.get(facts.status());
             return modes.contains(facts.mode()) && categories.contains(status.get("category").asText())
-                    && statuses.contains(status.get("id").asText());
+                    && statuses.contains(status.get("id").asText())
+                    && (created == null || created.test(data.times.epochDay(data.incidents.createdOffset(i))))
+                    && (updated == null || updated.test(data.times.epochDay(data.incidents.updatedOffset(i))));
         };
     }
 
@@ -195,6 +207,21 @@ final class Endpoints {
         }
         int incident = data.alerting.escalationIncident(index);
         return incident < 0 || !data.incidents.facts(incident).isPrivate();
+    }
+
+    /** created_at and updated_at by date; an escalation's timestamps come only with its record, so it is built. */
+    private static IntPredicate escalationFilter(QueryParams query, DataSet data) {
+        DateFilter created = DateFilter.parse(query, "created_at");
+        DateFilter updated = DateFilter.parse(query, "updated_at");
+        if (created == null && updated == null) {
+            return i -> true;
+        }
+        Table escalations = data.table("escalations");
+        return i -> {
+            ObjectNode record = escalations.record(i);
+            return (created == null || created.test(DateFilter.dayOf(record.get("created_at").asText())))
+                    && (updated == null || updated.test(DateFilter.dayOf(record.get("updated_at").asText())));
+        };
     }
 
     private static IntPredicate incidentAlertFilter(QueryParams query, DataSet data) {

@@ -5,11 +5,12 @@ import java.util.List;
 
 /**
  * Records that belong to an incident (updates, actions, follow-ups), generated on demand. Record r of a kind with k
- * records per incident belongs to incident r / k; records added later are spread over the original incidents.
+ * records per incident belongs to incident r / k; records faults add later are spread over the original incidents;
+ * records a change adds belong to the incident the change chose, as the current {@link Overlay} records.
  */
 final class IncidentChildren {
     static final int UPDATES_PER_INCIDENT = 3;
-    private static final List<String> STATUSES = List.of("outstanding", "completed", "deleted", "not_doing");
+    static final List<String> STATUSES = List.of("outstanding", "completed", "deleted", "not_doing");
 
     private final long seed;
     private final int incidentCount;
@@ -17,14 +18,17 @@ final class IncidentChildren {
     private final Catalog catalog;
     private final Users users;
     private final Incidents incidents;
+    private final Timeline timeline;
 
-    IncidentChildren(long seed, int incidentCount, Times times, Catalog catalog, Users users, Incidents incidents) {
+    IncidentChildren(long seed, int incidentCount, Times times, Catalog catalog, Users users, Incidents incidents,
+                     Timeline timeline) {
         this.seed = seed;
         this.incidentCount = incidentCount;
         this.times = times;
         this.catalog = catalog;
         this.users = users;
         this.incidents = incidents;
+        this.timeline = timeline;
     }
 
     static int parent(int record, int perIncident, int incidentCount) {
@@ -33,11 +37,24 @@ final class IncidentChildren {
     }
 
     int updateParent(int record) {
-        return parent(record, UPDATES_PER_INCIDENT, incidentCount);
+        return parent("incident_updates", record);
     }
 
-    int singleParent(int record) {
-        return parent(record, 1, incidentCount);
+    int actionParent(int record) {
+        return parent("actions", record);
+    }
+
+    int followUpParent(int record) {
+        return parent("follow_ups", record);
+    }
+
+    /** The incident a record of incident_updates, actions or follow_ups belongs to. */
+    int parent(String table, int record) {
+        int changed = timeline.current().rows(table).parent(record);
+        if (changed >= 0) {
+            return changed;
+        }
+        return parent(record, table.equals("incident_updates") ? UPDATES_PER_INCIDENT : 1, incidentCount);
     }
 
     ObjectNode update(Ids ids, int record) {
@@ -69,7 +86,7 @@ final class IncidentChildren {
     }
 
     ObjectNode action(Ids ids, int record) {
-        int incident = singleParent(record);
+        int incident = actionParent(record);
         Rand rand = new Rand(seed, TableCode.ACTION.ordinal(), record);
         long created = incidents.createdOffset(incident) + rand.between(60_000, 7_200_000);
         long updated = created + rand.nextInt(86_400_000);
@@ -92,7 +109,7 @@ final class IncidentChildren {
     }
 
     ObjectNode followUp(Ids ids, int record) {
-        int incident = singleParent(record);
+        int incident = followUpParent(record);
         Rand rand = new Rand(seed, TableCode.FOLLOW_UP.ordinal(), record);
         long created = incidents.createdOffset(incident) + rand.between(3_600_000, 172_800_000);
         long updated = created + rand.nextInt(604_800_000);

@@ -4,7 +4,10 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.List;
 
-/** Incidents, generated from (seed, index) whenever they are served. */
+/**
+ * Incidents, generated from (seed, index) whenever they are served, unless a change of the simulated clock replaced,
+ * added or deleted one: then the current {@link Overlay} says what it is now.
+ */
 final class Incidents {
     static final long SPACING_MILLIS = 41 * 60_000L;
     private static final int BIG_SUMMARY_EVERY = 997;
@@ -20,8 +23,9 @@ final class Incidents {
     private final Ids timestampValueIds;
     /** Statuses by category, in the order the distribution below is written. */
     private final List<List<Integer>> byCategory;
+    private final Timeline timeline;
 
-    Incidents(long seed, int baseCount, int userCount, Times times, Catalog catalog, Users users) {
+    Incidents(long seed, int baseCount, int userCount, Times times, Catalog catalog, Users users, Timeline timeline) {
         this.seed = seed;
         this.baseCount = baseCount;
         this.userCount = userCount;
@@ -31,6 +35,7 @@ final class Incidents {
         this.ids = TableCode.INCIDENT.ids(seed);
         this.timestampValueIds = TableCode.TIMESTAMP_VALUE.ids(seed);
         this.byCategory = Catalog.CATEGORIES.stream().map(catalog::statusesOf).toList();
+        this.timeline = timeline;
     }
 
     Ids ids() {
@@ -42,6 +47,10 @@ final class Incidents {
      * default filters. Incidents added after the data set was built are plain standard, public, live ones.
      */
     IncidentFacts facts(int index) {
+        Overlay.IncidentState changed = timeline.current().incident(index);
+        if (changed != null) {
+            return changed.facts();
+        }
         if (index >= baseCount) {
             return new IncidentFacts("standard", catalog.statusesOf("live").get(0), false);
         }
@@ -60,15 +69,41 @@ final class Incidents {
     }
 
     long createdOffset(int index) {
+        Overlay.IncidentState changed = timeline.current().incident(index);
+        if (changed != null) {
+            return changed.createdOffset();
+        }
         Rand rand = new Rand(seed, TableCode.INCIDENT.ordinal() + 200, index);
         return index * SPACING_MILLIS + rand.nextInt((int) (SPACING_MILLIS / 2));
+    }
+
+    /** When the incident was last updated; as cheap as {@link #facts}, for the updated_at filters. */
+    long updatedOffset(int index) {
+        Overlay.IncidentState changed = timeline.current().incident(index);
+        if (changed != null) {
+            return changed.updatedOffset();
+        }
+        // the first draw of the record's own stream, exactly as record() makes it
+        return createdOffset(index) + new Rand(seed, TableCode.INCIDENT.ordinal(), index).between(60_000, 30 * 86_400_000);
+    }
+
+    /** Whether a change deleted the incident: then its updates, follow-ups, actions and links are gone with it. */
+    boolean deleted(int index) {
+        return timeline.current().rows("incidents").deleted(index);
     }
 
     int userFor(Rand rand) {
         return rand.nextInt(userCount);
     }
 
+    /** The incident as served now: as the last change left it, or as generated. */
     ObjectNode record(int index) {
+        ObjectNode changed = timeline.current().rows("incidents").record(index);
+        return changed != null ? changed : generate(index);
+    }
+
+    /** The incident as generated from its index and its facts (which a change may have set). */
+    ObjectNode generate(int index) {
         IncidentFacts facts = facts(index);
         Rand rand = new Rand(seed, TableCode.INCIDENT.ordinal(), index);
         long created = createdOffset(index);

@@ -53,7 +53,28 @@ final class ListingWriter {
         }
     }
 
-    /** An endpoint whose body is not one array of table records: its responder builds it whole. */
+    /** One record by id, as its listing would show it to this key, or a 404 when the listing would not. */
+    void writeRecord(Endpoint listing, RecordRoute route, String id, boolean privateScope, HttpResponse response,
+                     boolean truncate) throws IOException {
+        Table table = data.table(listing.table());
+        long index = table.indexOf(id);
+        if (index < 0 || index >= Integer.MAX_VALUE || !table.exists((int) index)
+                || !listing.visibility().visible(data, (int) index, privateScope)) {
+            throw new ApiError(404, "not_found", "not_found",
+                    "No " + route.objectKey().replace('_', '-') + " with id '" + id + "'", null);
+        }
+        JsonNode record = table.record((int) index);
+        send(response, out -> {
+            JsonGenerator json = generator(out);
+            json.writeStartObject();
+            json.writeFieldName(route.objectKey());
+            json.writeTree(record);
+            json.writeEndObject();
+            json.close();
+        }, truncate);
+    }
+
+        /** An endpoint whose body is not one array of table records: its responder builds it whole. */
     private void writeBody(Endpoint endpoint, QueryParams query, boolean privateScope, HttpResponse response,
                            boolean truncate) throws IOException {
         for (String required : endpoint.requiredParams()) {

@@ -2,11 +2,17 @@ package io.incidentsync.simulator;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.time.Instant;
+import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeSet;
 
-/** What a complete sync must end up with: the records of each table a key can see, in their current state. */
+/**
+ * What a complete sync must end up with: the records of each table a key can see, in their current state, that is
+ * after every change the simulated clock has applied so far ({@link Changes}). Each answer is read from one
+ * published state, even while changes are being applied.
+ */
 public final class Oracle {
     private static final String SCHEDULE_ENTRIES = "schedule_entries";
 
@@ -44,12 +50,64 @@ public final class Oracle {
         Endpoint endpoint = endpoint(table);
         Table rows = data.table(table);
         List<ObjectNode> out = new ArrayList<>();
-        for (int i = 0; i < rows.size(); i++) {
-            if (rows.exists(i) && endpoint.visibility().visible(data, i, privateScope)) {
-                out.add(rows.record(i));
+        try (Timeline.Pin pin = data.timeline.pin()) {
+            for (int i = 0; i < rows.size(); i++) {
+                if (rows.exists(i) && endpoint.visibility().visible(data, i, privateScope)) {
+                    out.add(rows.record(i));
+                }
             }
         }
         return out;
+    }
+
+    /**
+     * The incidents GET /v2/incidents?updated_at[gte]=since answers with every mode and status category asked for:
+     * those last updated on that UTC date or later, in ascending id order. What an incremental sync from that date
+     * must read, and (divided by its page size, rounded up) how many pages.
+     */
+    public List<ObjectNode> incidentsUpdatedSince(LocalDate since, boolean privateScope) {
+        return incidentsUpdatedBetween(since, LocalDate.MAX, privateScope);
+    }
+
+    /** {@link #incidentsUpdatedSince(LocalDate, boolean)} for a key with the private scope. */
+    public List<ObjectNode> incidentsUpdatedSince(LocalDate since) {
+        return incidentsUpdatedSince(since, true);
+    }
+
+    /** The incidents updated_at[date_range]=from~to answers (every mode and category): by UTC date, both ends in. */
+    public List<ObjectNode> incidentsUpdatedBetween(LocalDate from, LocalDate to, boolean privateScope) {
+        Endpoint endpoint = endpoint("incidents");
+        Table rows = data.table("incidents");
+        long first = from.toEpochDay();
+        long last = to.equals(LocalDate.MAX) ? Long.MAX_VALUE : to.toEpochDay();
+        List<ObjectNode> out = new ArrayList<>();
+        try (Timeline.Pin pin = data.timeline.pin()) {
+            for (int i = 0; i < rows.size(); i++) {
+                if (rows.exists(i) && endpoint.visibility().visible(data, i, privateScope)) {
+                    long day = data.times.epochDay(data.incidents.updatedOffset(i));
+                    if (day >= first && day <= last) {
+                        out.add(rows.record(i));
+                    }
+                }
+            }
+        }
+        return out;
+    }
+
+    /**
+     * The ids of the incidents changes deleted, ascending: what a sync that only reads what changed never hears of
+     * (each answers 404 on GET /v2/incidents/{id}).
+     */
+    public List<String> deletedIncidentIds() {
+        Table rows = data.table("incidents");
+        TreeSet<String> ids = new TreeSet<>();
+        data.timeline.published().rows("incidents").deletedIndexes().forEach(i -> ids.add(rows.id(i)));
+        return List.copyOf(ids);
+    }
+
+    /** The simulated clock's current moment (see {@link Changes#now}). */
+    public Instant now() {
+        return data.times.instant(data.timeline.published().nowOffset());
     }
 
     /**
@@ -69,6 +127,7 @@ public final class Oracle {
         Table schedules = data.table("schedules");
         Table faults = data.table(SCHEDULE_ENTRIES);
         List<ObjectNode> out = new ArrayList<>();
+        // schedules never change with the clock; reading them needs no pinned state
         for (int s = 0; s < schedules.size(); s++) {
             if (!schedules.exists(s)) {
                 continue;

@@ -123,6 +123,23 @@ public final class SimulateCommand implements Callable<Integer> {
         faultFlags.add(new FaultFlag("--unknown-field", value));
     }
 
+    @Option(order = 21, names = "--change-every", paramLabel = "SECONDS",
+            description = "every SECONDS, move the simulated clock on as much and apply one seeded random change "
+                    + "(edit, create or delete an incident; post an update; create or edit a follow-up or action), "
+                    + "printing one line per change (default: the data never changes)")
+    Double changeEvery;
+
+    @Option(order = 22, names = "--change-limit", paramLabel = "N", description = "stop changing after N changes (default: never)")
+    Integer changeLimit;
+
+    @Option(order = 23, names = "--webhook-url", paramLabel = "URL",
+            description = "POST every change's webhook events to URL, signed the Svix way (needs --webhook-secret)")
+    String webhookUrl;
+
+    @Option(order = 24, names = "--webhook-secret", paramLabel = "whsec_...",
+            description = "the signing secret of --webhook-url: whsec_ followed by base64")
+    String webhookSecret;
+
     @Spec
     CommandSpec spec;
 
@@ -161,7 +178,16 @@ public final class SimulateCommand implements Callable<Integer> {
             simulator.close();
             stopped.countDown();
         }));
+        simulator.changes().onChange(change -> {
+            out.println("change " + change);
+            out.flush();
+        });
         out.println("incident.io simulator listening on " + simulator.baseUrl());
+        if (options.config().changeEvery() != null) {
+            out.println("The data changes every " + options.config().changeEvery().toMillis() / 1000.0
+                    + " s, from simulated " + simulator.changes().now()
+                    + (simulator.webhooks().enabled() ? "; webhooks are sent for each change." : "."));
+        }
         out.println("Press Ctrl-C to stop.");
         out.flush();
         try {
@@ -207,6 +233,28 @@ public final class SimulateCommand implements Callable<Integer> {
         }
         if (noRateLimits) {
             config.rateLimits(false);
+        }
+        if (changeEvery != null) {
+            double seconds = positive("--change-every", changeEvery);
+            if (seconds < 0.001) {
+                throw new IllegalArgumentException("--change-every must be at least 0.001 seconds, got " + seconds);
+            }
+            config.changeEvery(java.time.Duration.ofNanos(Math.round(seconds * 1_000_000) * 1000));
+        }
+        if (changeLimit != null) {
+            config.changeLimit(range("--change-limit", changeLimit, 1, Integer.MAX_VALUE));
+        }
+        if (webhookUrl != null || webhookSecret != null) {
+            if (webhookUrl == null || webhookSecret == null) {
+                throw new IllegalArgumentException(webhookUrl == null ? "--webhook-secret needs --webhook-url"
+                        : "--webhook-url needs --webhook-secret");
+            }
+            try {
+                config.webhook(webhookUrl, webhookSecret);
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException((e.getMessage().contains("secret") ? "--webhook-secret: "
+                        : "--webhook-url: ") + e.getMessage());
+            }
         }
         int listen = range("--port", port, 0, 65535);
         List<Consumer<Faults>> faults = new ArrayList<>();

@@ -13,6 +13,10 @@ public final class SimulatorConfig {
     private boolean rateLimits = true;
     private double timeScale = 1.0;
     private int latencyMillis;
+    private String webhookUrl;
+    private String webhookSecret;
+    private java.time.Duration changeEvery;
+    private int changeLimit;
 
     public SimulatorConfig seed(long seed) {
         this.seed = seed;
@@ -66,6 +70,60 @@ public final class SimulatorConfig {
         }
         this.latencyMillis = millis;
         return this;
+    }
+
+    /**
+     * Every change the simulated clock applies is POSTed to url as a webhook event, signed with secret
+     * ({@code whsec_} and base64) the Svix way; see {@link Webhooks}.
+     *
+     * @throws IllegalArgumentException for a url that is not http(s) or a secret that is not whsec_ and base64
+     */
+    public SimulatorConfig webhook(String url, String secret) {
+        Webhooks.key(secret);
+        if (url == null || !(url.startsWith("http://") || url.startsWith("https://"))) {
+            throw new IllegalArgumentException("a webhook URL must be an http or https URL");
+        }
+        this.webhookUrl = url;
+        this.webhookSecret = secret;
+        return this;
+    }
+
+    /**
+     * Applies one random change (see {@link Changes#random}) every period of real time, after moving the simulated
+     * clock on by the same period; null (the default) changes nothing on its own.
+     */
+    public SimulatorConfig changeEvery(java.time.Duration period) {
+        if (period != null && (period.isNegative() || period.isZero())) {
+            throw new IllegalArgumentException("changeEvery must be positive");
+        }
+        this.changeEvery = period;
+        return this;
+    }
+
+    /** Stops the changes of {@link #changeEvery} after this many; 0 (the default) never stops. */
+    public SimulatorConfig changeLimit(int changes) {
+        if (changes < 0) {
+            throw new IllegalArgumentException("changeLimit must not be negative");
+        }
+        this.changeLimit = changes;
+        return this;
+    }
+
+    public String webhookUrl() {
+        return webhookUrl;
+    }
+
+    /** Package-private: the secret is handed to the sender only, never shown. */
+    String webhookSecret() {
+        return webhookSecret;
+    }
+
+    public java.time.Duration changeEvery() {
+        return changeEvery;
+    }
+
+    public int changeLimit() {
+        return changeLimit;
     }
 
     public long seed() {

@@ -10,7 +10,8 @@ import java.util.function.IntFunction;
 
 /**
  * One table of the data set: records addressed by index, built on demand, plus what faults changed since start
- * (records added at the end, records removed, fields the spec does not know yet).
+ * (records added at the end, records removed, fields the spec does not know yet) and what the simulated clock's
+ * changes did (the current {@link Overlay}: records replaced, added or deleted).
  */
 final class Table {
     private final String name;
@@ -21,14 +22,22 @@ final class Table {
     private final AtomicInteger added = new AtomicInteger();
     private final Set<Integer> removed = ConcurrentHashMap.newKeySet();
     private final Map<String, Object> unknownFields = new ConcurrentSkipListMap<>();
+    /**
+     * Indexes a change reserved. Such a record exists only in the overlays that hold it: a page pinned to an overlay
+     * from before the change must not see the generator's stand-in for that index.
+     */
+    private final Set<Integer> changeOwned = ConcurrentHashMap.newKeySet();
+    private final Timeline timeline;
 
-    /** growable: the generator can build records past baseCount, so faults may add records. */
-    Table(String name, Ids ids, int baseCount, IntFunction<ObjectNode> generator, boolean growable) {
+    /** growable: the generator can build records past baseCount, so faults and changes may add records. */
+    Table(String name, Ids ids, int baseCount, IntFunction<ObjectNode> generator, boolean growable,
+          Timeline timeline) {
         this.name = name;
         this.ids = ids;
         this.baseCount = baseCount;
         this.generator = generator;
         this.growable = growable;
+        this.timeline = timeline;
     }
 
     String name() {
@@ -40,7 +49,15 @@ final class Table {
     }
 
     boolean exists(int index) {
-        return index >= 0 && index < size() && !removed.contains(index);
+        if (index < 0 || index >= size() || removed.contains(index)) {
+            return false;
+        }
+        Overlay overlay = timeline.current();
+        if (overlay.isEmpty() && changeOwned.isEmpty()) {
+            return true;
+        }
+        Overlay.Rows rows = overlay.rows(name);
+        return !rows.deleted(index) && (!changeOwned.contains(index) || rows.has(index));
     }
 
     String id(int index) {
@@ -54,7 +71,19 @@ final class Table {
 
     /** The record as the API serves it now. Callers may keep but must not change it. */
     ObjectNode record(int index) {
-        return withUnknownFields(generator.apply(index));
+        ObjectNode changed = timeline.current().rows(name).record(index);
+        return withUnknownFields(changed != null ? changed : generator.apply(index));
+    }
+
+    /** The record as changes left it, or as generated, without the fields faults add: what a change starts from. */
+    ObjectNode current(int index) {
+        ObjectNode changed = timeline.current().rows(name).record(index);
+        return changed != null ? changed : generator.apply(index);
+    }
+
+    /** The record as the generator builds it from its index, ignoring changes and faults. */
+    ObjectNode generated(int index) {
+        return generator.apply(index);
     }
 
     /** node with the fields faults added to this table's records; node itself when there are none. */
@@ -67,11 +96,25 @@ final class Table {
         return copy;
     }
 
-    int add() {
+    synchronized int add() {
         if (!growable) {
             throw new UnsupportedOperationException("records cannot be added to " + name);
         }
         return baseCount + added.getAndIncrement();
+    }
+
+    /**
+     * An index for a record a change adds; it exists once an overlay holding its record is published. Marked as
+     * the change's before the table grows, so no reader ever sees the index without knowing whose it is.
+     */
+    synchronized int reserve() {
+        if (!growable) {
+            throw new UnsupportedOperationException("records cannot be added to " + name);
+        }
+        int index = baseCount + added.get();
+        changeOwned.add(index);
+        added.incrementAndGet();
+        return index;
     }
 
     void remove(int index) {

@@ -25,6 +25,38 @@ class SimulateCommandTest {
     }
 
     @Test
+    void parsesTheClockAndWebhookFlags() {
+        String secret = "whsec_" + java.util.Base64.getEncoder().encodeToString(new byte[24]);
+        SimulateCommand.Options options = SimulateCommand.parse(new String[] {"--api-key", "k", "--change-every",
+                "0.25", "--change-limit", "12", "--webhook-url", "http://127.0.0.1:9000/hooks", "--webhook-secret",
+                secret}, null);
+        assertEquals(java.time.Duration.ofMillis(250), options.config().changeEvery());
+        assertEquals(12, options.config().changeLimit());
+        assertEquals("http://127.0.0.1:9000/hooks", options.config().webhookUrl());
+        assertEquals(secret, options.config().webhookSecret());
+        SimulateCommand.Options plain = SimulateCommand.parse(new String[] {"--api-key", "k"}, null);
+        assertEquals(null, plain.config().changeEvery());
+        assertEquals(null, plain.config().webhookUrl());
+    }
+
+    @Test
+    void badClockAndWebhookValuesAreRefusedNamingTheOptionButNotTheSecret() {
+        String secret = "whsec_" + java.util.Base64.getEncoder().encodeToString(new byte[24]);
+        for (String[] args : new String[][] {{"--api-key", "k", "--change-every", "0"},
+                {"--api-key", "k", "--change-every", "-1"}, {"--api-key", "k", "--change-every", "soon"},
+                {"--api-key", "k", "--change-limit", "0"},
+                {"--api-key", "k", "--webhook-url", "http://127.0.0.1:9/x"},
+                {"--api-key", "k", "--webhook-secret", secret},
+                {"--api-key", "k", "--webhook-url", "ftp://x/y", "--webhook-secret", secret},
+                {"--api-key", "k", "--webhook-secret", "hunter2-plain", "--webhook-url", "http://127.0.0.1:9/x"}}) {
+            IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                    () -> SimulateCommand.parse(args, null), String.join(" ", args));
+            assertTrue(e.getMessage().contains(args[2]), String.join(" ", args) + ": " + e.getMessage());
+            assertTrue(!e.getMessage().contains("hunter2") && !e.getMessage().contains(secret), e.getMessage());
+        }
+    }
+
+    @Test
     void takesTheKeyFromTheEnvironmentWhenNoFlagGivesIt() {
         SimulateCommand.Options options = SimulateCommand.parse(new String[] {"--port", "0"}, "from-env");
         assertEquals(Boolean.FALSE, options.config().keys().get("from-env"));

@@ -51,6 +51,28 @@ final class SpecSchemas {
         return messages(path, schema.validate(body, InputFormat.JSON));
     }
 
+    /**
+     * Violations of the spec's x-webhooks payload of an event type, e.g. public_incident.incident_created_v2 is held
+     * to WebhooksPublicIncidentIncidentCreatedV2ResponseBody.
+     */
+    List<String> webhookViolations(String eventType, String body) {
+        StringBuilder name = new StringBuilder("Webhooks");
+        for (String part : eventType.split("[._]")) {
+            name.append(Character.toUpperCase(part.charAt(0))).append(part.substring(1));
+        }
+        name.append("ResponseBody");
+        if (!spec.path("components").path("schemas").has(name.toString())) {
+            throw new IllegalArgumentException("the spec has no schema " + name + " for " + eventType);
+        }
+        Schema schema = byPath.computeIfAbsent("webhook " + name, k -> {
+            ObjectNode root = Api.MAPPER.createObjectNode();
+            root.put("$ref", "#/components/schemas/" + name);
+            root.set("components", spec.get("components"));
+            return registry.getSchema(root.toString(), InputFormat.JSON);
+        });
+        return messages(eventType, schema.validate(body, InputFormat.JSON));
+    }
+
     List<String> errorViolations(String what, String body) {
         return messages(what, errorSchema.validate(body, InputFormat.JSON));
     }
