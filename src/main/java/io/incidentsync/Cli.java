@@ -195,6 +195,11 @@ public final class Cli implements Callable<Integer> {
         private final PrintStream out;
         private final PrintStream err;
 
+        @picocli.CommandLine.Option(names = "--full", description = {"Read every table in full (a full refresh),",
+                "even where an incremental read would do; drops",
+                "records deleted at incident.io (incident.sync.full)"})
+        boolean full;
+
         Sync(PrintStream out, PrintStream err) {
             this.out = out;
             this.err = err;
@@ -202,7 +207,7 @@ public final class Cli implements Callable<Integer> {
 
         @Override
         public Integer call() throws Exception {
-            return sync(new Application(Map.of()), out, err);
+            return sync(new Application(full ? Map.of("incident.sync.full", "true") : Map.of()), out, err);
         }
     }
 

@@ -100,6 +100,9 @@ final class SyncHarness implements AutoCloseable {
         o.put("incident.http.initial-backoff-millis", "20");
         o.put("incident.http.max-attempts", "4");
         o.put("incident.http.read-timeout-seconds", "5");
+        // every sync reads every table in full, as these tests hold each sync to the oracle; the tests of
+        // incremental syncs set it back to false
+        o.put("incident.sync.full", "true");
         o.putAll(settings);
         return o;
     }

@@ -129,7 +129,40 @@ public final class IncidentSync {
         });
         api.resetReachability();
         LOG.info("sync {} started: {} table(s) from {}", run.id(), enabled.size(), settings.apiUrl());
+        decideIncremental(run, enabled);
         return enabled;
+    }
+
+    /**
+     * Which tables this run reads incrementally ({@link SyncState}): incidents and escalations after a
+     * complete earlier run, unless a full refresh is due or forced; incident_updates with incidents,
+     * for the incidents that changed.
+     */
+    private void decideIncremental(SyncRun run, List<String> enabled) {
+        java.time.Instant now = java.time.Instant.now();
+        try (Connection c = dataSource.getConnection()) {
+            Map<String, SyncState.Entry> state = SyncState.read(c, dialect);
+            run.state(state);
+            for (String table : enabled) {
+                SyncState.Entry entry = state.get(table);
+                java.time.LocalDate since = SyncState.changedSince(table, entry, !dialect.columns(c, table).isEmpty(), settings, now);
+                if (since != null) {
+                    run.readIncrementally(table, since);
+                    LOG.info("{}: incremental: records updated from {} (last full refresh {}, the next is due at {})", table,
+                            since, entry.lastFull(), settings.fullRefreshAfter(entry.lastFull()));
+                } else if (SyncState.INCREMENTAL.contains(table)) {
+                    LOG.info("{}: full refresh{}", table, settings.forceFull() ? " (forced)" : entry == null || entry.cursor() == null
+                            ? " (no earlier complete sync)" : "");
+                }
+            }
+            // the updates of the incidents that changed, when their table has had a complete listing
+            if (run.changedSince("incidents") != null && enabled.contains("incident_updates")
+                    && !dialect.columns(c, "incident_updates").isEmpty()) {
+                run.readIncrementally("incident_updates", run.changedSince("incidents"));
+            }
+        } catch (SQLException e) {
+            LOG.warn("cannot read {} ({}); every table is read in full", SyncState.TABLE, rootMessage(e));
+        }
     }
 
     /**
@@ -438,6 +471,64 @@ public final class IncidentSync {
         return exchange.getProperty("load", TableLoad.class).drain();
     }
 
+    /**
+     * An incremental read (see {@link SyncState}): the listing's query (exchange property {@code query})
+     * gains {@code updated_at[date_range]} from the run's start date for the table to today (UTC), and the
+     * load replaces only the rows it reads. A table read in full is left as it is.
+     */
+    public void narrowToChanges(Exchange exchange) {
+        SyncRun run = exchange.getProperty("run", SyncRun.class);
+        TableLoad load = exchange.getProperty("load", TableLoad.class);
+        java.time.LocalDate since = run.changedSince(load.table());
+        if (since == null || !SyncState.INCREMENTAL.contains(load.table())) {
+            return;
+        }
+        String query = exchange.getProperty("query", "", String.class);
+        exchange.setProperty("query", (query.isEmpty() ? "" : query + "&") + changedRange(since));
+        load.mergeBy(load.key());
+    }
+
+    private static String changedRange(java.time.LocalDate since) {
+        return "updated_at[date_range]=" + since + "~" + java.time.LocalDate.now(ZoneOffset.UTC);
+    }
+
+    /**
+     * For the updates of changed incidents: the query of the incidents listing narrowed to the incidents
+     * changed since the run's start date, or null when this run reads every update.
+     */
+    public String changedIncidentsQuery(Exchange exchange, String incidentsQuery) {
+        SyncRun run = exchange.getProperty("run", SyncRun.class);
+        java.time.LocalDate since = run.changedSince("incidents");
+        if (since == null || run.changedSince(exchange.getProperty("table", String.class)) == null) {
+            return null;
+        }
+        return (incidentsQuery.isEmpty() ? "" : incidentsQuery + "&") + changedRange(since);
+    }
+
+    /**
+     * The ids of the changed incidents are in the body: true when reading their updates one incident at a
+     * time costs no more requests than the whole listing (its pages at the last complete sync's size), and
+     * then the load replaces the updates of those incidents only; false to read the whole listing.
+     */
+    public boolean perIncident(Exchange exchange) throws SQLException {
+        TableLoad load = exchange.getProperty("load", TableLoad.class);
+        List<?> ids = exchange.getMessage().getBody(List.class);
+        long rows;
+        try (Connection c = dataSource.getConnection(); java.sql.Statement s = c.createStatement();
+             java.sql.ResultSet rs = s.executeQuery("SELECT COUNT(*) FROM " + dialect.quote(load.table()))) {
+            rs.next();
+            rows = rs.getLong(1);
+        }
+        long wholePages = Math.max(1, (rows + 249) / 250);
+        boolean each = ids.size() <= wholePages;
+        LOG.info("{}: {} changed incident(s); their updates are read {}", load.table(), ids.size(),
+                each ? "one incident at a time" : "in the whole listing (" + wholePages + " pages), which costs fewer requests");
+        if (each) {
+            load.mergeBy(List.of("incident_id"));
+        }
+        return each;
+    }
+
     /** An empty list for {@link #parentIds} to fill. */
     public List<String> newIdList() {
         return new ArrayList<>();
@@ -499,7 +590,18 @@ public final class IncidentSync {
                 load.childRows().isEmpty() ? "" : " (and " + load.childRows().values().stream().mapToLong(Long::longValue).sum()
                         + " in " + load.childRows().size() + " child tables)",
                 load.pages(), load.requests(), load.retries(), String.format("%.1f", load.seconds()));
-        return record(run, exchange, load, true, null);
+        List<Sql> out = new ArrayList<>(record(run, exchange, load, true, null));
+        if (SyncState.INCREMENTAL.contains(load.table())) {
+            SyncState.Entry before = run.state(load.table());
+            java.time.Instant cursor = load.newestUpdate();
+            if (before != null && before.cursor() != null && (cursor == null || before.cursor().isAfter(cursor))) {
+                cursor = before.cursor();
+            }
+            java.time.Instant lastFull = load.merging() ? (before == null ? null : before.lastFull())
+                    : run.startedAt().toInstant();
+            out.addAll(SyncState.record(dialect, load.table(), cursor, lastFull, OffsetDateTime.now(ZoneOffset.UTC)));
+        }
+        return out;
     }
 
     /**

@@ -43,6 +43,9 @@ public final class Settings {
         DEFAULTS.put("incident.log.progress-seconds", "10");
         DEFAULTS.put("incident.arrays", "tables,json");
         DEFAULTS.put("incident.schedule-entries.window", "30,30");
+        DEFAULTS.put("incident.incremental.lookback", "1d");
+        DEFAULTS.put("incident.full-refresh.schedule", "0 0 3 * * ?");
+        DEFAULTS.put("incident.sync.full", "false");
         DEFAULTS.put("incident.destinations", "");
         DEFAULTS.put("incident.routes.extra", "");
     }
@@ -194,6 +197,52 @@ public final class Settings {
                 today.plus(java.time.Duration.ofDays(Integer.parseInt(parts[1].trim())))};
     }
 
+    /**
+     * How far before the last cursor an incremental read starts (incident.incremental.lookback): the API
+     * filters {@code updated_at} by date, so the day of the cursor is read again; {@code 1d}, {@code 12h},
+     * {@code 30m} or an ISO-8601 duration such as {@code P2D}.
+     */
+    public java.time.Duration incrementalLookback() {
+        return duration(get("incident.incremental.lookback"));
+    }
+
+    private static java.time.Duration duration(String text) {
+        String t = text.trim().toLowerCase(Locale.ROOT);
+        if (t.matches("\\d{1,6}[dhm]")) {
+            long n = Long.parseLong(t.substring(0, t.length() - 1));
+            return switch (t.charAt(t.length() - 1)) {
+                case 'd' -> java.time.Duration.ofDays(n);
+                case 'h' -> java.time.Duration.ofHours(n);
+                default -> java.time.Duration.ofMinutes(n);
+            };
+        }
+        java.time.Duration d = java.time.Duration.parse(text.trim().toUpperCase(Locale.ROOT));
+        if (d.isNegative()) {
+            throw new java.time.format.DateTimeParseException("negative", text, 0);
+        }
+        return d;
+    }
+
+    /**
+     * When a full refresh is due (incident.full-refresh.schedule, a Quartz cron in UTC): the next time the
+     * cron fires after the last full refresh. A run at or after it reads every record again.
+     */
+    public java.time.Instant fullRefreshAfter(java.time.Instant lastFull) {
+        try {
+            org.quartz.CronExpression cron = new org.quartz.CronExpression(get("incident.full-refresh.schedule"));
+            cron.setTimeZone(java.util.TimeZone.getTimeZone("UTC"));
+            java.util.Date next = cron.getTimeAfter(java.util.Date.from(lastFull));
+            return next == null ? java.time.Instant.MAX : next.toInstant();
+        } catch (java.text.ParseException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** True when this run must read every table in full (sync --full, incident.sync.full). */
+    public boolean forceFull() {
+        return Boolean.parseBoolean(get("incident.sync.full").trim());
+    }
+
     private int intValue(String key) {
         return Integer.parseInt(get(key));
     }
@@ -287,6 +336,20 @@ public final class Settings {
         if (!window.matches("\\s*\\d{1,4}\\s*,\\s*\\d{1,4}\\s*")) {
             problems.add("'" + window + "' is not a window for incident.schedule-entries.window"
                     + " (INCIDENT_SCHEDULE_ENTRIES_WINDOW): give days back and days ahead, such as 30,30");
+        }
+        try {
+            incrementalLookback();
+        } catch (RuntimeException e) {
+            problems.add("'" + get("incident.incremental.lookback") + "' is not a duration for incident.incremental.lookback"
+                    + " (INCIDENT_INCREMENTAL_LOOKBACK): give days, hours or minutes such as 1d, 12h or 30m");
+        }
+        if (!org.quartz.CronExpression.isValidExpression(get("incident.full-refresh.schedule"))) {
+            problems.add("'" + get("incident.full-refresh.schedule") + "' is not a Quartz cron expression for"
+                    + " incident.full-refresh.schedule (INCIDENT_FULL_REFRESH_SCHEDULE): such as 0 0 3 * * ? (daily at 03:00 UTC)");
+        }
+        String full = get("incident.sync.full").trim();
+        if (!full.equals("true") && !full.equals("false")) {
+            problems.add("'" + full + "' is neither true nor false for incident.sync.full (INCIDENT_SYNC_FULL)");
         }
         String extra = get("incident.routes.extra");
         if (!extra.isEmpty() && !java.nio.file.Files.isDirectory(java.nio.file.Path.of(extra))) {

@@ -34,10 +34,31 @@ public final class SyncRun {
     private final List<String> tables;
     private final Map<String, CompletableFuture<Boolean>> done = new LinkedHashMap<>();
     private final Map<String, Result> results = new ConcurrentHashMap<>();
+    /** Tables read incrementally in this run, with the date their listing starts from. */
+    private final Map<String, java.time.LocalDate> changedSince = new ConcurrentHashMap<>();
+    /** Each table's state as the run found it in {@code _sync_state}. */
+    private final Map<String, SyncState.Entry> state = new ConcurrentHashMap<>();
 
     SyncRun(List<String> tables) {
         this.tables = List.copyOf(tables);
         tables.forEach(t -> done.put(t, new CompletableFuture<>()));
+    }
+
+    /** The date an incremental read of the table starts from, or null when this run reads it in full. */
+    public java.time.LocalDate changedSince(String table) {
+        return changedSince.get(table);
+    }
+
+    void readIncrementally(String table, java.time.LocalDate since) {
+        changedSince.put(table, since);
+    }
+
+    SyncState.Entry state(String table) {
+        return state.get(table);
+    }
+
+    void state(Map<String, SyncState.Entry> found) {
+        state.putAll(found);
     }
 
     public String id() {

@@ -210,6 +210,37 @@ public final class TableLoad implements IncidentApi.ApiMeter {
         return derivedName("_sdc_stage_children_", childKind);
     }
 
+    /**
+     * Columns whose values name the live rows this load replaces, instead of the whole table: the key
+     * for an incremental read, {@code incident_id} for the updates of changed incidents; null for a full load.
+     */
+    private List<String> mergeScope;
+    /** The newest {@code updated_at} of the records read (incremental tables' cursor), or null. */
+    private java.time.Instant newestUpdate;
+
+    /**
+     * Makes this load replace only the live rows its own rows name by {@code scope} (columns of the key),
+     * with their child rows, in one transaction; the other live rows stay.
+     */
+    public void mergeBy(List<String> scope) {
+        this.mergeScope = List.copyOf(scope);
+    }
+
+    /** True when this load replaces only the rows it read ({@link #mergeBy}). */
+    public boolean merging() {
+        return mergeScope != null;
+    }
+
+    /** The newest {@code updated_at} among the records read, or null when none had one. */
+    public java.time.Instant newestUpdate() {
+        return newestUpdate;
+    }
+
+    /** The table's primary key columns. */
+    public List<String> key() {
+        return key;
+    }
+
     public String table() {
         return table;
     }
@@ -244,6 +275,17 @@ public final class TableLoad implements IncidentApi.ApiMeter {
         pageRecords++;
         recordsRead++;
         requireKey(record);
+        JsonNode updated = record.get("updated_at");
+        if (updated != null && updated.isTextual()) {
+            try {
+                java.time.Instant at = java.time.OffsetDateTime.parse(updated.asText()).toInstant();
+                if (newestUpdate == null || at.isAfter(newestUpdate)) {
+                    newestUpdate = at;
+                }
+            } catch (java.time.format.DateTimeParseException notATime) {
+                // not a time: no cursor from it
+            }
+        }
         RowBuilder builder = new RowBuilder();
         flattener.walk(record, builder);
         Object[] row = builder.finish();
@@ -774,6 +816,10 @@ public final class TableLoad implements IncidentApi.ApiMeter {
             }
             vanished = children.vanished();
         }
+        if (mergeScope != null) {
+            out.addAll(mergeSwap(targets));
+            return out;
+        }
         boolean rename = dialect.renamesAtomically() || chars > renameAbove;
         for (Target t : targets) {
             if (!rename) {
@@ -834,6 +880,80 @@ public final class TableLoad implements IncidentApi.ApiMeter {
                     + dialect.quote(childStage()) + " RENAME TO " + dialect.quote(childrenTable(childKind))));
         }
         return out;
+    }
+
+    /**
+     * The swap of an incremental load: in one transaction, the live rows (and child rows) that this
+     * load's rows name by the merge scope are deleted and this load's rows inserted; every other live
+     * row stays. A child table new in this run is created empty first.
+     */
+    private List<Sql> mergeSwap(List<Target> targets) throws SQLException {
+        List<Sql> out = new ArrayList<>();
+        List<String> copies = new ArrayList<>();
+        String parentStage = dialect.quote(stage);
+        for (Target t : targets) {
+            boolean parent = t.name.equals(table);
+            if (t.live.isEmpty()) {
+                out.add(Sql.of(createTable(dialect, t.name, t.columns, keyOf(t, parent))));
+            } else {
+                out.addAll(alterToFit(t.name, t.columns, t.live));
+            }
+            copies.add(deleteScoped(t.name, parent));
+            String names = t.columns.keySet().stream().map(dialect::quote).collect(Collectors.joining(", "));
+            copies.add("INSERT INTO " + dialect.quote(t.name) + " (" + names + ") SELECT " + names + " FROM "
+                    + dialect.quote(t.stage));
+        }
+        Set<String> staged = targets.stream().map(Target::name).collect(Collectors.toSet());
+        if (children != null) {
+            // a live child table this run wrote nothing to still loses the changed parents' rows
+            try (Connection c = dataSource.getConnection()) {
+                for (String name : dialect.tables(c, table + "__")) {
+                    if (!staged.contains(name)) {
+                        copies.add(deleteScoped(name, false));
+                    }
+                }
+            }
+        }
+        if (childKind != null) {
+            String children = dialect.quote(childrenTable(childKind));
+            String scoped = dialect.quote(childStage());
+            if (exists(childrenTable(childKind))) {
+                copies.add("DELETE FROM " + children + " WHERE EXISTS (SELECT 1 FROM " + scoped + " s WHERE s."
+                        + dialect.quote("incident_id") + " = " + children + "." + dialect.quote("incident_id") + ")");
+                copies.add("INSERT INTO " + children + " SELECT * FROM " + scoped);
+            } else {
+                out.add(Sql.of("ALTER TABLE " + scoped + " RENAME TO " + children));
+            }
+        }
+        out.add(Sql.of(String.join("; ", copies)));
+        for (Target t : targets) {
+            out.add(Sql.of("DROP TABLE " + dialect.quote(t.stage)));
+        }
+        if (childKind != null && exists(childrenTable(childKind))) {
+            out.add(Sql.of("DROP TABLE IF EXISTS " + dialect.quote(childStage())));
+        }
+        return out;
+    }
+
+    /** Deletes the live rows of {@code name} that the parent's staging rows name by the merge scope. */
+    private String deleteScoped(String name, boolean parent) {
+        String live = dialect.quote(name);
+        String condition = mergeScope.stream()
+                .map(c -> "s." + dialect.quote(c) + " = " + live + "." + dialect.quote(parent ? c : ChildTables.SOURCE_KEY + c))
+                .collect(Collectors.joining(" AND "));
+        return "DELETE FROM " + live + " WHERE EXISTS (SELECT 1 FROM " + dialect.quote(stage) + " s WHERE " + condition + ")";
+    }
+
+    private List<String> keyOf(Target t, boolean parent) {
+        if (parent) {
+            return key;
+        }
+        for (ChildTables.Child child : children.all()) {
+            if (child.name.equals(t.name)) {
+                return child.key;
+            }
+        }
+        throw new IllegalStateException("no child table " + t.name);
     }
 
     /** One table of a swap: its staging table, its live name, its columns and the live table's (empty if none). */
