@@ -87,9 +87,9 @@ class IncrementalSyncTest {
         }
         assertEqualsOracleBesides(deleted);
 
-        // sync --full: every record again, the deleted ones gone, the oracle exactly
-        h.settings.put("incident.sync.full", "true");
-        assertEquals(0, h.syncCommand(h.overrides(SyncHarness.PRIVATE_KEY)), h.lastErr);
+        // sync --full, the command itself (settings as -D properties): every record again, the deleted ones
+        // gone, the oracle exactly
+        assertEquals(0, syncFullCommand(), h.lastErr);
         for (String table : STREAMS.split(",")) {
             OracleComparison.assertTableEquals(h, table, true);
         }
@@ -123,6 +123,25 @@ class IncrementalSyncTest {
         assertEquals(fullAt, h.column("SELECT last_full_refresh_at FROM _sync_state WHERE table_name = 'incidents'").get(0),
                 "an incremental run is no full refresh");
         assertTrue(h.lastOut.contains("incidents"), h.lastOut);
+    }
+
+    /** Runs {@code sync --full} through the command line, the harness's settings given as system properties. */
+    private int syncFullCommand() {
+        java.util.Map<String, String> settings = h.overrides(SyncHarness.PRIVATE_KEY);
+        settings.remove("incident.sync.full");
+        java.util.Properties saved = (java.util.Properties) System.getProperties().clone();
+        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+        java.io.ByteArrayOutputStream err = new java.io.ByteArrayOutputStream();
+        try {
+            settings.forEach(System::setProperty);
+            return Cli.run(new String[] {"sync", "--full"}, null,
+                    new java.io.PrintStream(out, true, java.nio.charset.StandardCharsets.UTF_8),
+                    new java.io.PrintStream(err, true, java.nio.charset.StandardCharsets.UTF_8));
+        } finally {
+            System.setProperties(saved);
+            h.lastOut = out.toString(java.nio.charset.StandardCharsets.UTF_8);
+            h.lastErr = err.toString(java.nio.charset.StandardCharsets.UTF_8);
+        }
     }
 
     /**
