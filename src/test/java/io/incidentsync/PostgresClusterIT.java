@@ -54,7 +54,7 @@ class PostgresClusterIT {
                  JarProcess b = JarProcess.start(dir.resolve("b"), env, "run")) {
                 // let a few triggers fire with both alive
                 long until = System.currentTimeMillis() + 120_000;
-                while (runs(db).stream().filter(r -> r.tables() == 12).count() < 3 && System.currentTimeMillis() < until) {
+                while (runs(db).stream().filter(r -> r.tables() == OracleComparison.KEYS.size()).count() < 3 && System.currentTimeMillis() < until) {
                     Thread.sleep(500);
                 }
                 assertTrue(runs(db).size() >= 3, "syncs ran: " + runs(db));
@@ -100,7 +100,7 @@ class PostgresClusterIT {
                 // but there are never more runs than trigger times (every 5 s) in the window
                 double window = runs.get(runs.size() - 1).started().toEpochSecond() - runs.get(0).started().toEpochSecond();
                 assertTrue(runs.size() <= window / 5 + 2, "more runs than triggers, so a trigger synced twice: " + runs);
-                List<Run> complete = runs.stream().filter(r -> r.tables() == 12 && r.ok()).toList();
+                List<Run> complete = runs.stream().filter(r -> r.tables() == OracleComparison.KEYS.size() && r.ok()).toList();
                 assertTrue(complete.size() >= 4, "complete runs: " + runs);
                 assertTrue(complete.get(complete.size() - 1).started().isAfter(death),
                         "a complete run after the death: " + runs);
