@@ -152,6 +152,12 @@ public class IncidentSyncConfiguration implements CamelConfiguration {
         if (upper.startsWith("JDBC:H2:") && !upper.contains("DB_CLOSE_ON_EXIT") && !upper.contains("AUTO_SERVER=TRUE")) {
             url += ";DB_CLOSE_ON_EXIT=FALSE";
         }
+        if (upper.startsWith("JDBC:H2:") && !upper.contains("LOCK_TIMEOUT")) {
+            // H2's own default, one second, is shorter than another table's swap or staging DDL may hold
+            // the schema lock while several tables end at once (an incremental run's tables end within
+            // seconds of each other): a statement waits up to ten seconds rather than failing its table
+            url += ";LOCK_TIMEOUT=10000";
+        }
         if (upper.startsWith("JDBC:MARIADB:") || upper.startsWith("JDBC:MYSQL:")) {
             url = mariaDbUrl(url);
         }
