@@ -125,6 +125,25 @@ class IncrementalSyncTest {
         assertTrue(h.lastOut.contains("incidents"), h.lastOut);
     }
 
+    @Test
+    void whenTheChangedIncidentsUpdatesFailTheCursorStaysSoTheNextRunReadsThemAgain() throws Exception {
+        assertEquals(0, h.syncCommand(h.overrides(SyncHarness.PRIVATE_KEY)), h.lastErr);
+        String cursor = (String) h.column("SELECT cursor_updated_at FROM _sync_state WHERE table_name = 'incidents'").get(0);
+        h.simulator.changes().apply(b -> b.editIncidents(2));
+        // every request for updates answers 500: incident_updates fails, incidents itself succeeds
+        h.simulator.faults().statusBurst("/v2/incident_updates", 1, 100_000, 500);
+        assertEquals(1, h.syncCommand(h.overrides(SyncHarness.PRIVATE_KEY)));
+        assertTrue(h.lastErr.startsWith("incident_updates: "), h.lastErr);
+        assertEquals(cursor, h.column("SELECT cursor_updated_at FROM _sync_state WHERE table_name = 'incidents'").get(0),
+                "the edits' updates are not stored, so the cursor does not pass them");
+
+        h.simulator.faults().clear();
+        assertEquals(0, h.syncCommand(h.overrides(SyncHarness.PRIVATE_KEY)), h.lastErr);
+        for (String table : List.of("incident_updates", "incidents")) {
+            OracleComparison.assertTableEquals(h, table, true);
+        }
+    }
+
     /** Runs {@code sync --full} through the command line, the harness's settings given as system properties. */
     private int syncFullCommand() {
         java.util.Map<String, String> settings = h.overrides(SyncHarness.PRIVATE_KEY);

@@ -529,6 +529,19 @@ public final class IncidentSync {
         return each;
     }
 
+    /** True when incident_updates was read for the changed incidents in this run and failed. */
+    private static boolean updatesFailed(SyncRun run) {
+        if (run.changedSince("incident_updates") == null || !run.tables().contains("incident_updates")) {
+            return false;
+        }
+        try {
+            return Boolean.FALSE.equals(run.await("incident_updates"));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return true;
+        }
+    }
+
     /** An empty list for {@link #parentIds} to fill. */
     public List<String> newIdList() {
         return new ArrayList<>();
@@ -595,6 +608,11 @@ public final class IncidentSync {
             SyncState.Entry before = run.state(load.table());
             java.time.Instant cursor = load.newestUpdate();
             if (before != null && before.cursor() != null && (cursor == null || before.cursor().isAfter(cursor))) {
+                cursor = before.cursor();
+            }
+            if (load.merging() && load.table().equals("incidents") && before != null && updatesFailed(run)) {
+                // the changed incidents' updates were not stored: the next run reads those incidents again
+                LOG.warn("incidents: incident_updates failed in this run, so the cursor stays at {}", before.cursor());
                 cursor = before.cursor();
             }
             java.time.Instant lastFull = load.merging() ? (before == null ? null : before.lastFull())
