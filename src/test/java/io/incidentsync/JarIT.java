@@ -155,6 +155,8 @@ class JarIT {
             // SIGTERM arrives meanwhile
             h.simulator.faults().slow("/v2/incidents", 3, 60_000);
             env.put("INCIDENT_SCHEDULE", "0/2 * * * * ?");
+            // a full refresh, which reads every page of incidents (an incremental run would read one)
+            env.put("INCIDENT_SYNC_FULL", "true");
             try (JarProcess run = JarProcess.start(dir, env, "run")) {
                 run.await(l -> l.contains("incidents: started"), 120);
                 long deadline = System.currentTimeMillis() + 60_000;
