@@ -32,7 +32,7 @@ public final class Application {
     static final String PACKAGED = "/incident-io-sync/application.properties";
     /** The packaged route files, each named (a wildcard would have Camel scan the whole jar for them). */
     static final String PACKAGED_ROUTES = String.join(",", java.util.stream.Stream.of("api", "destinations", "errors",
-            "listings", "streams", "sync").map(f -> "classpath:routes/" + f + ".camel.yaml").toList());
+            "listings", "streams", "sync", "webhooks").map(f -> "classpath:routes/" + f + ".camel.yaml").toList());
 
     private final Map<String, String> values;
     /** Camel's own keys among the caller's values (camel.component.*, camel.beans.*), passed on as they are. */
@@ -109,6 +109,12 @@ public final class Application {
             main.addOverrideProperty("camel.management.health-check-enabled", "true");
             main.addOverrideProperty("camel.management.metrics-enabled", "true");
             main.addOverrideProperty("camel.management.info-enabled", "false");
+            // the webhook endpoint (platform-http) on the same port: Camel's HTTP server shares it with management
+            main.addOverrideProperty("camel.server.enabled", "true");
+            main.addOverrideProperty("camel.server.port", Integer.toString(port));
+            // a delivery is read whole before its signature is checked: an unsigned flood stops at 5 MB each
+            main.addOverrideProperty("camel.server.max-body-size", Long.toString(5L * 1024 * 1024));
+            main.addOverrideProperty("incident.webhook.enabled", "true");
             main.addOverrideProperty("camel.metrics.enabled", "true");
             main.addOverrideProperty("camel.metrics.enable-route-policy", "true");
             main.addOverrideProperty("camel.health.enabled", "true");
@@ -151,7 +157,10 @@ public final class Application {
         return "run: syncing " + settings.streams().size() + " table(s) (" + String.join(",", settings.streams()) + ") from "
                 + settings.apiUrl() + " into " + IncidentSync.redact(settings.dbUrl()) + " on schedule '" + schedule
                 + "', next at " + next + "; " + (port > 0 ? "health and metrics on http://0.0.0.0:" + port
-                + "/observe/health and /observe/metrics" : "no HTTP port (incident.server.port is 0)");
+                + "/observe/health and /observe/metrics; " + (settings.webhookSecret() != null
+                ? "webhooks on http://0.0.0.0:" + port + "/webhooks/incident-io"
+                : "webhooks are off (set incident.webhook.secret, INCIDENT_WEBHOOK_SECRET, to receive them)")
+                : "no HTTP port (incident.server.port is 0), so no health, metrics or webhooks");
     }
 
     /** Syncs the enabled tables once and returns the run (null if the run never started). */

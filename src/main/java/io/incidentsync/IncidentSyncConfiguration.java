@@ -61,6 +61,9 @@ public class IncidentSyncConfiguration implements CamelConfiguration {
         configureHttp(context, settings);
         IncidentSync sync = new IncidentSync(settings, dataSource, fromSettings, catalog, api);
         context.getRegistry().bind("incidentSync", sync);
+        // the webhook routes' steps (webhooks.camel.yaml); without incident.webhook.secret they answer 404
+        context.getRegistry().bind("incidentWebhooks", new io.incidentsync.sync.IncidentWebhooks(
+                new io.incidentsync.sync.WebhookReceiver(settings.webhookSecret(), java.time.Clock.systemUTC()), sync.metrics()));
         sync.startProgress(context.getExecutorServiceManager().newSingleThreadScheduledExecutor(this, "incident-sync-progress"),
                 settings.progressSeconds());
         DataSource checked = dataSource;

@@ -93,6 +93,12 @@ final class Observability {
         for (boolean ok : new boolean[] {true, false}) {
             FunctionCounter.builder("incident.sync.runs", metrics, m -> m.runs(ok)).tag("outcome", ok ? "ok" : "failed")
                     .description("syncs ended, by outcome").register(meters);
+            FunctionCounter.builder("incident.webhook.refreshes", metrics, m -> m.refreshes(ok)).tag("outcome", ok ? "ok" : "failed")
+                    .description("webhook refreshes (the events' incidents fetched and applied), by outcome").register(meters);
+        }
+        for (String outcome : SyncMetrics.DELIVERY_OUTCOMES) {
+            FunctionCounter.builder("incident.webhook.deliveries", metrics, m -> m.deliveries(outcome)).tag("outcome", outcome)
+                    .description("webhook deliveries received, by outcome").register(meters);
         }
     }
 

@@ -105,7 +105,14 @@ class LogLinesTest {
         assertTrue(line.startsWith("run: syncing 2 table(s) (incidents,users) from https://api.incident.io into "
                 + "jdbc:postgresql://db.example.com:5432/analytics?user=sync&password=*** on schedule '0 0/15 * * * ?', next at "), line);
         assertTrue(line.matches(".*next at \\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d(:00)?(Z|[+-]\\d\\d:\\d\\d); health and metrics on "
-                + "http://0\\.0\\.0\\.0:8080/observe/health and /observe/metrics"), line);
+                + "http://0\\.0\\.0\\.0:8080/observe/health and /observe/metrics; webhooks are off \\(set "
+                + "incident\\.webhook\\.secret, INCIDENT_WEBHOOK_SECRET, to receive them\\)"), line);
         assertFalse(line.contains("hunter2"));
+
+        String secret = "whsec_" + java.util.Base64.getEncoder().encodeToString("a webhook secret of 32 bytes...".getBytes());
+        values.put("incident.webhook.secret", secret);
+        String on = Application.startLine(new Application(values).settings(), "0 0/15 * * * ?", 8080);
+        assertTrue(on.endsWith("; webhooks on http://0.0.0.0:8080/webhooks/incident-io"), on);
+        assertFalse(on.contains(secret.substring(6, 16)), "never the secret");
     }
 }

@@ -28,8 +28,13 @@ public final class Catalog {
      * One listing: the body key holding its records, and its columns. When that key holds an object of
      * lists rather than one array (schedule entries), {@code lists} names them; else it is empty.
      */
-    public record Listing(String arrayKey, List<String> lists, List<Column> columns) {
+    public record Listing(String arrayKey, List<String> lists, List<Column> columns, boolean single) {
+        public Listing(String arrayKey, List<String> lists, List<Column> columns) {
+            this(arrayKey, lists, columns, false);
+        }
     }
+
+    private static final java.util.regex.Pattern ONE_RECORD = java.util.regex.Pattern.compile("(/v\\d+/[a-z_]+)/[^/]+");
 
     private final Map<String, Listing> listings;
 
@@ -59,9 +64,19 @@ public final class Catalog {
         }
     }
 
-    /** The listing at an endpoint path such as {@code /v2/incidents}. */
+    /**
+     * The listing at an endpoint path such as {@code /v2/incidents}; for one record of it
+     * ({@code /v2/incidents/01H...}, answered as {@code {"incident": {...}}}), the listing's columns with
+     * the record under its singular key.
+     */
     public Listing listing(String path) {
         Listing listing = listings.get(path);
+        java.util.regex.Matcher one = ONE_RECORD.matcher(path);
+        if (listing == null && one.matches() && listings.containsKey(one.group(1))) {
+            Listing all = listings.get(one.group(1));
+            String key = all.arrayKey();
+            return new Listing(key.endsWith("s") ? key.substring(0, key.length() - 1) : key, List.of(), all.columns(), true);
+        }
         if (listing == null) {
             throw new IllegalArgumentException("the catalog has no list endpoint " + path);
         }

@@ -253,7 +253,7 @@ public final class IncidentApi implements HttpClientConfigurer, HttpActivityList
         if (status >= 200 && status < 300) {
             try {
                 Catalog.Listing listing = catalog.listing(path);
-                exchange.getMessage().setBody(Page.parse(body, listing.arrayKey(), listing.lists()));
+                exchange.getMessage().setBody(Page.parse(body, listing.arrayKey(), listing.lists(), listing.single()));
                 exchange.setProperty(ANSWERED, true);
                 return;
             } catch (Page.MalformedBodyException e) {

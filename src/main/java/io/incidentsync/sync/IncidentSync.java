@@ -64,12 +64,29 @@ public final class IncidentSync {
      * until the run holds the destination's lock; when another sync holds it, every table fails at once
      * and nothing is touched.
      */
-    public List<String> startRun(Exchange exchange) {
+    public List<String> startRun(Exchange exchange) throws InterruptedException {
         List<String> enabled = new ArrayList<>(Streams.ALL);
         enabled.retainAll(settings.streams());
         SyncRun run = new SyncRun(enabled);
         exchange.setProperty("run", run);
         lastRun.set(run);
+        // a webhook refresh in this process takes a second or so: the sync waits for it rather than fail
+        synchronized (writers) {
+            long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(60);
+            while (refreshing && System.nanoTime() < deadline) {
+                writers.wait(100);
+            }
+            syncsWriting++;
+        }
+        exchange.getExchangeExtension().addOnCompletion(new SynchronizationAdapter() {
+            @Override
+            public void onDone(Exchange done) {
+                synchronized (writers) {
+                    syncsWriting--;
+                    writers.notifyAll();
+                }
+            }
+        });
         for (String destination : settings.destinations()) {
             String missing = destination.startsWith("spring-rabbitmq:")
                     ? RabbitMqCheck.problem(exchange.getContext(), destination) : null;
@@ -248,7 +265,9 @@ public final class IncidentSync {
         // read once a table, not once a record
         exchange.setProperty("destinationList", settings.destinations());
         exchange.setProperty("destinations", hasDestinations());
-        LOG.info("{}: started", table);
+        if (run.refresh() == null) {
+            LOG.info("{}: started", table);
+        }
         Map<String, String> childColumns = new LinkedHashMap<>();
         if (table.equals("incidents")) {
             Streams.INCIDENT_CHILDREN.values().forEach(column -> childColumns.put(column, column));
@@ -479,6 +498,13 @@ public final class IncidentSync {
     public void narrowToChanges(Exchange exchange) {
         SyncRun run = exchange.getProperty("run", SyncRun.class);
         TableLoad load = exchange.getProperty("load", TableLoad.class);
+        if (run.refresh() != null) {
+            // a webhook refresh reads each of its incidents on its own (GET /v2/incidents/{id})
+            load.refreshOnly(load.key().get(0), run.refresh().keySet());
+            exchange.setProperty("refreshPaths", run.refresh().keySet().stream()
+                    .map(id -> exchange.getProperty("path", String.class) + "/" + id).toList());
+            return;
+        }
         java.time.LocalDate since = run.changedSince(load.table());
         if (since == null || !SyncState.INCREMENTAL.contains(load.table())) {
             return;
@@ -527,6 +553,36 @@ public final class IncidentSync {
             load.mergeBy(List.of("incident_id"));
         }
         return each;
+    }
+
+    /**
+     * In a webhook refresh, the partitions that read its incidents' records of this table
+     * ({@code incident_id=...}, with the incident's {@code incident_mode}, since
+     * without it the API hides test and tutorial incidents' actions and follow-ups), and the load
+     * replaces those incidents' rows; null in a sync.
+     */
+    public List<String> refreshPartitions(Exchange exchange) {
+        List<String> ids = refreshIncidentIds(exchange);
+        if (ids == null) {
+            return null;
+        }
+        Map<String, String> modes = exchange.getProperty("run", SyncRun.class).refresh();
+        List<String> out = new ArrayList<>();
+        for (String id : ids) {
+            String mode = modes.get(id);
+            out.add("incident_id=" + id + (mode != null && Streams.CHILD_MODES.contains(mode) ? "&incident_mode=" + mode : ""));
+        }
+        return out;
+    }
+
+    /** In a webhook refresh, its incidents' ids, and the load replaces those incidents' rows; null in a sync. */
+    public List<String> refreshIncidentIds(Exchange exchange) {
+        SyncRun run = exchange.getProperty("run", SyncRun.class);
+        if (run.refresh() == null) {
+            return null;
+        }
+        exchange.getProperty("load", TableLoad.class).refreshOnly("incident_id", run.refresh().keySet());
+        return new ArrayList<>(run.refresh().keySet());
     }
 
     /** True when incident_updates was read for the changed incidents in this run and failed. */
@@ -591,7 +647,14 @@ public final class IncidentSync {
 
     /** The body becomes the statements that make the complete staging table the live one. */
     public List<Sql> swapTable(Exchange exchange) throws SQLException {
-        return exchange.getProperty("load", TableLoad.class).swap();
+        SyncRun run = exchange.getProperty("run", SyncRun.class);
+        TableLoad load = exchange.getProperty("load", TableLoad.class);
+        if (run.refresh() != null) {
+            // applied with the refresh's other tables, in one transaction, by commitRefresh
+            run.merge(load.table(), load.merge());
+            return List.of();
+        }
+        return load.swap();
     }
 
     /** The table is live: logs it and records it; the body becomes the statements that record it in {@code _sync_runs}. */
@@ -599,6 +662,9 @@ public final class IncidentSync {
         TableLoad load = exchange.getProperty("load", TableLoad.class);
         SyncRun run = exchange.getProperty("run", SyncRun.class);
         load.close();
+        if (run.refresh() != null) {
+            return record(run, exchange, load, true, null);
+        }
         LOG.info("{}: finished: {} rows{}, {} pages, {} requests, {} retries, {} s", load.table(), load.rows(),
                 load.childRows().isEmpty() ? "" : " (and " + load.childRows().values().stream().mapToLong(Long::longValue).sum()
                         + " in " + load.childRows().size() + " child tables)",
@@ -738,12 +804,15 @@ public final class IncidentSync {
                 load == null ? 0 : load.rows(), load == null ? 0 : load.pages(), load == null ? 0 : load.requests(),
                 load == null ? 0 : load.retries(), load == null ? 0 : load.seconds(), error,
                 started, OffsetDateTime.now(ZoneOffset.UTC), load == null || !ok ? Map.of() : Map.copyOf(load.childRows()));
-        List<Sql> history = dialect == null ? List.of() : history(run, result);
+        boolean sync = run.refresh() == null;
+        List<Sql> history = dialect == null || !sync ? List.of() : history(run, result);
         if (load != null) {
             running.remove(load);
         }
         run.record(result);
-        metrics.tableEnded(result, load == null ? 0 : load.rateLimitedCount());
+        if (sync) {
+            metrics.tableEnded(result, load == null ? 0 : load.rateLimitedCount());
+        }
         return history;
     }
 
@@ -772,6 +841,127 @@ public final class IncidentSync {
                 dialect.quote("page_count"), dialect.quote("request_count"), dialect.quote("retry_count"),
                 dialect.quote("error")) + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", values, warning);
         return List.of(create, insert);
+    }
+
+    /** Guards the two fields below: a sync and a webhook refresh in this process never write at once. */
+    private final Object writers = new Object();
+    private int syncsWriting;
+    private boolean refreshing;
+
+    /** Waits this long at most for another process's sync to give the destination back to a refresh. */
+    static final long REFRESH_LOCK_WAIT_MILLIS = 120_000;
+
+    /**
+     * Starts a webhook refresh of the incidents in the body (id to incident mode, null when unknown): waits
+     * for a sync of this process to end, takes the destination's lock, and makes a run of the tables that
+     * hold the incidents' rows (incidents, incident_updates, actions, follow_ups, those enabled). The body
+     * becomes those tables; empty when there is nothing to do (no complete sync yet: the first brings them).
+     */
+    public List<String> startRefresh(Exchange exchange) throws Exception {
+        @SuppressWarnings("unchecked")
+        Map<String, String> incidents = exchange.getMessage().getBody(Map.class);
+        if (incidents == null || incidents.isEmpty()) {
+            return List.of();
+        }
+        synchronized (writers) {
+            while (syncsWriting > 0 || refreshing) {
+                if (!exchange.getContext().getStatus().isStarted()) {
+                    return List.of();
+                }
+                writers.wait(200);
+            }
+            refreshing = true;
+        }
+        exchange.setProperty("refreshing", true);
+        List<String> tables = new ArrayList<>(List.of("incident_updates", "actions", "follow_ups", "incidents"));
+        tables.retainAll(settings.streams());
+        SyncRun run = new SyncRun(tables, incidents);
+        exchange.setProperty("run", run);
+        try (Connection connection = dataSource.getConnection()) {
+            if (dialect == null) {
+                dialect = Dialect.of(connection);
+            }
+            if (!tables.contains("incidents") || dialect.columns(connection, "incidents").isEmpty()) {
+                LOG.info("webhook: no complete sync of incidents yet; the first sync brings incident(s) {}",
+                        String.join(", ", incidents.keySet()));
+                return List.of();
+            }
+        }
+        long deadline = System.currentTimeMillis() + REFRESH_LOCK_WAIT_MILLIS;
+        DestinationLock lock = DestinationLock.tryAcquire(dataSource, dialect);
+        while (lock == null && System.currentTimeMillis() < deadline && exchange.getContext().getStatus().isStarted()) {
+            Thread.sleep(500);
+            lock = DestinationLock.tryAcquire(dataSource, dialect);
+        }
+        if (lock == null) {
+            throw new SyncException("another process's sync kept the destination for " + REFRESH_LOCK_WAIT_MILLIS / 1000
+                    + " s; incident(s) " + String.join(", ", incidents.keySet()) + " come with the next sync");
+        }
+        exchange.setProperty(LOCK, lock);
+        return tables;
+    }
+
+    /**
+     * The refresh's tables are read: the body becomes the statements that apply them all in one
+     * transaction (every table's deletes and inserts in one statement text), or, when a table failed,
+     * only those that drop the staging tables: then nothing changes.
+     */
+    public List<Sql> commitRefresh(Exchange exchange) {
+        SyncRun run = exchange.getProperty("run", SyncRun.class);
+        List<Sql> prepare = new ArrayList<>();
+        List<String> copies = new ArrayList<>();
+        List<Sql> cleanup = new ArrayList<>();
+        for (TableLoad.Merge merge : run.merges()) {
+            prepare.addAll(merge.prepare());
+            copies.addAll(merge.copies());
+            cleanup.addAll(merge.cleanup());
+        }
+        List<Sql> out = new ArrayList<>();
+        if (run.ok()) {
+            out.addAll(prepare);
+            if (!copies.isEmpty()) {
+                out.add(Sql.of(String.join("; ", copies)));
+            }
+        }
+        cleanup.forEach(drop -> out.add(Sql.allowedToFail(drop.getText(), "webhook: cannot drop a staging table; the next sync drops it")));
+        return out;
+    }
+
+    /** Ends a refresh (whether it worked or not): logs one line, gives the destination back. */
+    public void finishRefresh(Exchange exchange) {
+        DestinationLock lock = exchange.getProperty(LOCK, DestinationLock.class);
+        if (lock != null) {
+            lock.release();
+            exchange.removeProperty(LOCK);
+        }
+        SyncRun run = exchange.getProperty("run", SyncRun.class);
+        Throwable failure = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Throwable.class);
+        if (failure != null) {
+            // refreshFailed logged it
+            metrics.refreshEnded(false);
+        } else if (run != null && run.refresh() != null && !run.results().isEmpty()) {
+            boolean ok = run.ok();
+            String tables = run.results().stream().map(r -> r.table() + " " + (r.ok() ? r.rows() + " rows" : "FAILED"))
+                    .collect(java.util.stream.Collectors.joining(", "));
+            long requests = run.results().stream().mapToLong(SyncRun.Result::requests).sum();
+            double seconds = (System.currentTimeMillis() - run.startedAt().toInstant().toEpochMilli()) / 1000.0;
+            String line = String.format(java.util.Locale.ROOT, "webhook: refresh of incident(s) %s %s: %s; %d requests, %.1f s",
+                    String.join(", ", run.refresh().keySet()), ok ? "applied" : "FAILED, nothing changed", tables,
+                    requests, seconds);
+            if (ok) {
+                LOG.info(line);
+            } else {
+                LOG.error(line);
+            }
+            metrics.refreshEnded(ok);
+        }
+        if (exchange.getProperty("refreshing", false, Boolean.class)) {
+            exchange.removeProperty("refreshing");
+            synchronized (writers) {
+                refreshing = false;
+                writers.notifyAll();
+            }
+        }
     }
 
     /** Gives the destination back to other syncs and logs the summary; the body becomes the run. */

@@ -53,8 +53,15 @@ public final class Page implements Iterable<ObjectNode>, AutoCloseable {
     private final List<String> lists;
     private final String after;
     private final int size;
+    /** The body holds one record under the key (GET /v2/incidents/{id}), not an array. */
+    private final boolean single;
 
     private Page(Body body, String arrayKey, List<String> lists, String after, int size) {
+        this(body, arrayKey, lists, after, size, false);
+    }
+
+    private Page(Body body, String arrayKey, List<String> lists, String after, int size, boolean single) {
+        this.single = single;
         this.body = body;
         this.arrayKey = arrayKey;
         this.lists = lists;
@@ -97,6 +104,11 @@ public final class Page implements Iterable<ObjectNode>, AutoCloseable {
      * whose fields of those names are arrays of objects: each record then carries {@link #LIST_COLUMN}.
      */
     static Page parse(Body body, String arrayKey, List<String> lists) throws IOException {
+        return parse(body, arrayKey, lists, false);
+    }
+
+    /** {@link #parse(Body, String, List)}; when {@code single}, the key holds one record, an object. */
+    static Page parse(Body body, String arrayKey, List<String> lists, boolean single) throws IOException {
         String after = null;
         int count = -1;
         try (InputStream in = body.open(); JsonParser p = MAPPER.getFactory().createParser(in)) {
@@ -106,7 +118,13 @@ public final class Page implements Iterable<ObjectNode>, AutoCloseable {
             while (p.nextToken() == JsonToken.FIELD_NAME) {
                 String field = p.currentName();
                 JsonToken value = p.nextToken();
-                if (field.equals(arrayKey) && !lists.isEmpty()) {
+                if (field.equals(arrayKey) && single) {
+                    if (value != JsonToken.START_OBJECT) {
+                        throw new MalformedBodyException("'" + arrayKey + "' is not an object");
+                    }
+                    p.skipChildren();
+                    count = 1;
+                } else if (field.equals(arrayKey) && !lists.isEmpty()) {
                     if (value != JsonToken.START_OBJECT) {
                         throw new MalformedBodyException("'" + arrayKey + "' is not an object of lists");
                     }
@@ -158,9 +176,9 @@ public final class Page implements Iterable<ObjectNode>, AutoCloseable {
             throw new MalformedBodyException("invalid JSON: " + e.getOriginalMessage());
         }
         if (count < 0) {
-            throw new MalformedBodyException("no '" + arrayKey + "' array in the body");
+            throw new MalformedBodyException("no '" + arrayKey + "' " + (single ? "object" : "array") + " in the body");
         }
-        return new Page(body, arrayKey, lists, after == null || after.isEmpty() ? null : after, count);
+        return new Page(body, arrayKey, lists, after == null || after.isEmpty() ? null : after, count, single);
     }
 
     /** A cursor as text: a string, or a whole number written as one; anything else is a malformed body. */
@@ -200,7 +218,7 @@ public final class Page implements Iterable<ObjectNode>, AutoCloseable {
                 p.skipChildren();
             }
             return new Iterator<>() {
-                JsonToken next = p.nextToken();
+                JsonToken next = single ? p.currentToken() : p.nextToken();
 
                 @Override
                 public boolean hasNext() {

@@ -46,6 +46,7 @@ public final class Settings {
         DEFAULTS.put("incident.incremental.lookback", "1d");
         DEFAULTS.put("incident.full-refresh.schedule", "0 0 3 * * ?");
         DEFAULTS.put("incident.sync.full", "false");
+        DEFAULTS.put("incident.webhook.secret", null);
         DEFAULTS.put("incident.destinations", "");
         DEFAULTS.put("incident.routes.extra", "");
     }
@@ -239,6 +240,11 @@ public final class Settings {
     }
 
     /** True when this run must read every table in full (sync --full, incident.sync.full). */
+    /** The webhook signing secret (whsec_...), or null when webhooks are off. Never logged. */
+    public String webhookSecret() {
+        return get("incident.webhook.secret");
+    }
+
     public boolean forceFull() {
         return Boolean.parseBoolean(get("incident.sync.full").trim());
     }
@@ -350,6 +356,10 @@ public final class Settings {
         String full = get("incident.sync.full").trim();
         if (!full.equals("true") && !full.equals("false")) {
             problems.add("'" + full + "' is neither true nor false for incident.sync.full (INCIDENT_SYNC_FULL)");
+        }
+        String secretProblem = WebhookReceiver.problem(webhookSecret());
+        if (secretProblem != null) {
+            problems.add(secretProblem);
         }
         String extra = get("incident.routes.extra");
         if (!extra.isEmpty() && !java.nio.file.Files.isDirectory(java.nio.file.Path.of(extra))) {

@@ -25,6 +25,9 @@ public final class Streams {
             "incident_updates", "updates",
             "actions", "actions");
 
+    /** The values incident_mode takes on the actions and follow-ups listings (one per call). */
+    public static final List<String> CHILD_MODES = List.of("standard", "retrospective", "test", "tutorial", "stream");
+
     private Streams() {
     }
 }

@@ -77,4 +77,31 @@ public final class SyncMetrics {
     public long runs(boolean ok) {
         return (ok ? runsOk : runsFailed).sum();
     }
+
+    private final LongAdder refreshesOk = new LongAdder();
+    private final LongAdder refreshesFailed = new LongAdder();
+    private final Map<String, LongAdder> deliveries = new ConcurrentHashMap<>();
+
+    void refreshEnded(boolean ok) {
+        (ok ? refreshesOk : refreshesFailed).increment();
+    }
+
+    /** Webhook refreshes (an event's incidents fetched and applied), by result. */
+    public long refreshes(boolean ok) {
+        return (ok ? refreshesOk : refreshesFailed).sum();
+    }
+
+    void delivery(String outcome) {
+        deliveries.computeIfAbsent(outcome, o -> new LongAdder()).increment();
+    }
+
+    /** What a webhook delivery can come to ({@link WebhookReceiver.Verdict#outcome()}). */
+    public static final java.util.List<String> DELIVERY_OUTCOMES =
+            java.util.List.of("accepted", "duplicate", "ignored", "rejected", "malformed", "off");
+
+    /** Webhook deliveries received with this outcome. */
+    public long deliveries(String outcome) {
+        LongAdder n = deliveries.get(outcome);
+        return n == null ? 0 : n.sum();
+    }
 }

@@ -39,9 +39,43 @@ public final class SyncRun {
     /** Each table's state as the run found it in {@code _sync_state}. */
     private final Map<String, SyncState.Entry> state = new ConcurrentHashMap<>();
 
+    /**
+     * For a webhook refresh: each incident it brings up to date, with its mode (null when unknown, e.g.
+     * deleted); null for a sync.
+     */
+    private final Map<String, String> refresh;
+    /** A refresh's tables' merges, applied together at its end ({@link TableLoad.Merge}). */
+    private final Map<String, TableLoad.Merge> merges = new ConcurrentHashMap<>();
+
     SyncRun(List<String> tables) {
+        this(tables, null);
+    }
+
+    SyncRun(List<String> tables, Map<String, String> refresh) {
         this.tables = List.copyOf(tables);
         tables.forEach(t -> done.put(t, new CompletableFuture<>()));
+        this.refresh = refresh == null ? null : java.util.Collections.unmodifiableMap(new LinkedHashMap<>(refresh));
+    }
+
+    /** The incidents a webhook refresh brings up to date (id to mode), or null for a sync. */
+    public Map<String, String> refresh() {
+        return refresh;
+    }
+
+    void merge(String table, TableLoad.Merge merge) {
+        merges.put(table, merge);
+    }
+
+    /** The refresh's merges, in the run's table order. */
+    List<TableLoad.Merge> merges() {
+        List<TableLoad.Merge> out = new ArrayList<>();
+        for (String t : tables) {
+            TableLoad.Merge m = merges.get(t);
+            if (m != null) {
+                out.add(m);
+            }
+        }
+        return out;
     }
 
     /** The date an incremental read of the table starts from, or null when this run reads it in full. */

@@ -597,6 +597,11 @@ public final class TableLoad implements IncidentApi.ApiMeter {
     private Map<String, String> childArrays(String kind, List<String> incidents) throws SQLException {
         Map<String, String> out = new HashMap<>();
         String children = childrenTable(kind);
+        // a webhook refresh embeds what it read of its incidents' updates and actions, not yet merged
+        String staged = derivedName("_sdc_stage_children_", kind);
+        if (refreshIds != null && childTables.computeIfAbsent(staged, this::exists)) {
+            children = staged;
+        }
         // the child listings are complete by now, so whether their table exists no longer changes
         if (incidents.isEmpty() || !childTables.computeIfAbsent(children, this::exists)) {
             return out;
@@ -800,25 +805,18 @@ public final class TableLoad implements IncidentApi.ApiMeter {
         swapping = true;
         List<Sql> out = new ArrayList<>();
         rows = count(stage);
-        Map<String, ColumnType> parentColumns = new LinkedHashMap<>(columns);
-        childColumns.keySet().forEach(c -> parentColumns.put(c, ColumnType.JSON));
         // the parent and its child tables are one swap: a reader never sees a parent of one sync with
         // children of another
-        List<Target> targets = new ArrayList<>();
-        targets.add(new Target(stage, table, parentColumns, liveColumns(table)));
-        List<String> vanished = List.of();
+        List<Target> targets = targets();
+        List<String> vanished = children == null ? List.of() : children.vanished();
         long chars = stagedChars;
         if (children != null) {
             for (ChildTables.Child child : children.all()) {
-                targets.add(new Target(child.stage, child.name, child.columns, liveColumns(child.name)));
-                childRows.put(child.name, count(child.stage));
                 chars += child.stagedChars;
             }
-            vanished = children.vanished();
         }
         if (mergeScope != null) {
-            out.addAll(mergeSwap(targets));
-            return out;
+            return mergeSwap(targets).statements();
         }
         boolean rename = dialect.renamesAtomically() || chars > renameAbove;
         for (Target t : targets) {
@@ -883,24 +881,51 @@ public final class TableLoad implements IncidentApi.ApiMeter {
     }
 
     /**
+     * A merge's statements: {@code prepare} (tables created, columns added), {@code copies} (the deletes and
+     * inserts that must commit as one transaction), {@code cleanup} (staging tables dropped). A sync sends
+     * them as they are; a webhook refresh joins the copies of all its tables into one transaction.
+     */
+    public record Merge(List<Sql> prepare, List<String> copies, List<Sql> cleanup) {
+        List<Sql> statements() {
+            List<Sql> out = new ArrayList<>(prepare);
+            if (!copies.isEmpty()) {
+                out.add(Sql.of(String.join("; ", copies)));
+            }
+            out.addAll(cleanup);
+            return out;
+        }
+    }
+
+    /** The merge of this load ({@link #mergeBy}), for a webhook refresh to apply with the others'. */
+    public Merge merge() throws SQLException {
+        swapping = true;
+        rows = count(stage);
+        return mergeSwap(targets());
+    }
+
+    /**
      * The swap of an incremental load: in one transaction, the live rows (and child rows) that this
      * load's rows name by the merge scope are deleted and this load's rows inserted; every other live
-     * row stays. A child table new in this run is created empty first.
+     * row stays. A child table new in this run is created empty first. A webhook refresh
+     * ({@link #refreshOnly}) deletes the rows of the incidents it refreshes instead, so a record gone
+     * from the API goes from the table too.
      */
-    private List<Sql> mergeSwap(List<Target> targets) throws SQLException {
-        List<Sql> out = new ArrayList<>();
-        List<String> copies = new ArrayList<>();
-        String parentStage = dialect.quote(stage);
+    private Merge mergeSwap(List<Target> targets) throws SQLException {
+        List<Sql> prepare = new ArrayList<>();
+        List<String> deletes = new ArrayList<>();
+        List<String> inserts = new ArrayList<>();
+        List<Sql> cleanup = new ArrayList<>();
         for (Target t : targets) {
             boolean parent = t.name.equals(table);
             if (t.live.isEmpty()) {
-                out.add(Sql.of(createTable(dialect, t.name, t.columns, keyOf(t, parent))));
+                prepare.add(Sql.of(createTable(dialect, t.name, t.columns, keyOf(t, parent))));
             } else {
-                out.addAll(alterToFit(t.name, t.columns, t.live));
+                prepare.addAll(alterToFit(t.name, t.columns, t.live));
             }
-            copies.add(deleteScoped(t.name, parent));
+            // child rows go before their parents (a refresh's deletes read no staging table, but keep one order)
+            deletes.add(parent ? deletes.size() : 0, deleteScoped(t.name, parent));
             String names = t.columns.keySet().stream().map(dialect::quote).collect(Collectors.joining(", "));
-            copies.add("INSERT INTO " + dialect.quote(t.name) + " (" + names + ") SELECT " + names + " FROM "
+            inserts.add("INSERT INTO " + dialect.quote(t.name) + " (" + names + ") SELECT " + names + " FROM "
                     + dialect.quote(t.stage));
         }
         Set<String> staged = targets.stream().map(Target::name).collect(Collectors.toSet());
@@ -909,35 +934,65 @@ public final class TableLoad implements IncidentApi.ApiMeter {
             try (Connection c = dataSource.getConnection()) {
                 for (String name : dialect.tables(c, table + "__")) {
                     if (!staged.contains(name)) {
-                        copies.add(deleteScoped(name, false));
+                        deletes.add(0, deleteScoped(name, false));
                     }
                 }
             }
         }
+        List<String> copies = new ArrayList<>(deletes);
+        copies.addAll(inserts);
         if (childKind != null) {
             String children = dialect.quote(childrenTable(childKind));
             String scoped = dialect.quote(childStage());
             if (exists(childrenTable(childKind))) {
-                copies.add("DELETE FROM " + children + " WHERE EXISTS (SELECT 1 FROM " + scoped + " s WHERE s."
+                copies.add(refreshIds != null
+                        ? "DELETE FROM " + children + " WHERE " + dialect.quote("incident_id") + " IN (" + refreshIds + ")"
+                        : "DELETE FROM " + children + " WHERE EXISTS (SELECT 1 FROM " + scoped + " s WHERE s."
                         + dialect.quote("incident_id") + " = " + children + "." + dialect.quote("incident_id") + ")");
                 copies.add("INSERT INTO " + children + " SELECT * FROM " + scoped);
             } else {
-                out.add(Sql.of("ALTER TABLE " + scoped + " RENAME TO " + children));
+                prepare.add(Sql.of("ALTER TABLE " + scoped + " RENAME TO " + children));
             }
         }
-        out.add(Sql.of(String.join("; ", copies)));
         for (Target t : targets) {
-            out.add(Sql.of("DROP TABLE " + dialect.quote(t.stage)));
+            cleanup.add(Sql.of("DROP TABLE " + dialect.quote(t.stage)));
         }
         if (childKind != null && exists(childrenTable(childKind))) {
-            out.add(Sql.of("DROP TABLE IF EXISTS " + dialect.quote(childStage())));
+            cleanup.add(Sql.of("DROP TABLE IF EXISTS " + dialect.quote(childStage())));
         }
-        return out;
+        return new Merge(prepare, copies, cleanup);
     }
+
+    /** For a webhook refresh: the incidents' ids as SQL text ({@link #refreshOnly}), else null. */
+    private String refreshIds;
+
+    /**
+     * Makes this load a webhook refresh of these incidents: it replaces every live row (and child row)
+     * of them, by {@code scope} ({@code id} for incidents, {@code incident_id} for their updates,
+     * actions and follow-ups), with what it read, which may be nothing. The ids go into the statement
+     * text, so anything but letters, digits, {@code _} and {@code -} is refused.
+     */
+    public void refreshOnly(String scope, java.util.Collection<String> incidentIds) {
+        for (String id : incidentIds) {
+            if (!SAFE_ID.matcher(id).matches()) {
+                throw new SyncException("the incident id '" + id.replaceAll("\\p{Cc}", "?")
+                        + "' is not letters, digits, _ and -; it is not refreshed");
+            }
+        }
+        mergeBy(List.of(scope));
+        refreshIds = incidentIds.isEmpty() ? "''" : incidentIds.stream().map(id -> "'" + id + "'").collect(Collectors.joining(", "));
+    }
+
+    private static final java.util.regex.Pattern SAFE_ID = java.util.regex.Pattern.compile("[A-Za-z0-9_-]{1,128}");
 
     /** Deletes the live rows of {@code name} that the parent's staging rows name by the merge scope. */
     private String deleteScoped(String name, boolean parent) {
         String live = dialect.quote(name);
+        if (refreshIds != null) {
+            String column = mergeScope.get(0);
+            return "DELETE FROM " + live + " WHERE " + dialect.quote(parent ? column : ChildTables.SOURCE_KEY + column)
+                    + " IN (" + refreshIds + ")";
+        }
         String condition = mergeScope.stream()
                 .map(c -> "s." + dialect.quote(c) + " = " + live + "." + dialect.quote(parent ? c : ChildTables.SOURCE_KEY + c))
                 .collect(Collectors.joining(" AND "));
@@ -954,6 +1009,21 @@ public final class TableLoad implements IncidentApi.ApiMeter {
             }
         }
         throw new IllegalStateException("no child table " + t.name);
+    }
+
+    /** The parent's and each child table's staging and live tables; counts each child table's rows. */
+    private List<Target> targets() throws SQLException {
+        Map<String, ColumnType> parentColumns = new LinkedHashMap<>(columns);
+        childColumns.keySet().forEach(c -> parentColumns.put(c, ColumnType.JSON));
+        List<Target> targets = new ArrayList<>();
+        targets.add(new Target(stage, table, parentColumns, liveColumns(table)));
+        if (children != null) {
+            for (ChildTables.Child child : children.all()) {
+                targets.add(new Target(child.stage, child.name, child.columns, liveColumns(child.name)));
+                childRows.put(child.name, count(child.stage));
+            }
+        }
+        return targets;
     }
 
     /** One table of a swap: its staging table, its live name, its columns and the live table's (empty if none). */
