@@ -31,7 +31,7 @@ import java.util.Properties;
 final class RouteHarness implements AutoCloseable {
 
     /** Every route file, in the order the templates and configurations they refer to are defined. */
-    static final List<String> ROUTE_FILES = List.of("errors", "api", "listings", "destinations", "streams", "sync");
+    static final List<String> ROUTE_FILES = List.of("errors", "api", "listings", "destinations", "streams", "sync", "webhooks");
     /** The API's base URL: never contacted, since the tests advise the HTTP endpoint away. */
     static final String API_URL = "http://api.incident.invalid";
     static final String KEY = "route-test-key";
