@@ -28,6 +28,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  */
 class WebhookTest {
 
+
     static final String STREAMS = "incident_updates,actions,incidents,follow_ups,users";
     static final List<String> REFRESHED = List.of("incidents", "incident_updates", "actions", "follow_ups");
     static final String SECRET = "whsec_" + java.util.Base64.getEncoder()
@@ -37,9 +38,14 @@ class WebhookTest {
     Main main;
     int port;
 
+    /** The harness of 300 incidents; the PostgreSQL and MariaDB variants give theirs. */
+    SyncHarness harness() throws Exception {
+        return SyncHarness.start(300);
+    }
+
     @BeforeEach
     void start() throws Exception {
-        h = SyncHarness.start(300);
+        h = harness();
         h.settings.put("incident.streams", STREAMS);
         h.settings.put("incident.sync.full", "false");
         // no scheduled sync during the test: the test starts the one full sync itself
@@ -201,6 +207,10 @@ class WebhookTest {
         }
         if (value instanceof java.sql.Timestamp t) {
             return t.toInstant();
+        }
+        if (value instanceof java.time.LocalDateTime t) {
+            // MariaDB's DATETIME holds UTC wall-clock time
+            return t.toInstant(java.time.ZoneOffset.UTC);
         }
         return java.time.OffsetDateTime.parse(String.valueOf(value)).toInstant();
     }

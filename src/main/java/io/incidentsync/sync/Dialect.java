@@ -576,6 +576,8 @@ public abstract class Dialect {
             return t.equals("tinyint") || t.equals("boolean") ? ColumnType.BOOLEAN : null;
         }
 
+        private static final java.util.regex.Pattern JSON_CHECK = java.util.regex.Pattern.compile("json_valid\\(`([^`]+)`\\)");
+
         /**
          * The columns from the database's catalogue; a MariaDB JSON column (text checked by JSON_VALID)
          * is reported as {@code json}, as MySQL reports its own.
@@ -583,21 +585,31 @@ public abstract class Dialect {
         @Override
         public Map<String, String> columns(Connection connection, String table) throws SQLException {
             Map<String, String> out = new LinkedHashMap<>();
-            String sql = "SELECT c.COLUMN_NAME, c.DATA_TYPE, EXISTS (SELECT 1 FROM information_schema.CHECK_CONSTRAINTS k"
-                    + " WHERE k.CONSTRAINT_SCHEMA = c.TABLE_SCHEMA AND k.TABLE_NAME = c.TABLE_NAME"
-                    + " AND k.CHECK_CLAUSE = CONCAT('json_valid(`', c.COLUMN_NAME, '`)'))"
-                    + " FROM information_schema.COLUMNS c WHERE c.TABLE_SCHEMA = DATABASE() AND c.TABLE_NAME = ?"
-                    + " ORDER BY c.ORDINAL_POSITION";
-            if (mysql) {
-                // MySQL has no CHECK_CONSTRAINTS.TABLE_NAME; its JSON columns say so themselves
-                sql = "SELECT COLUMN_NAME, DATA_TYPE, 0 FROM information_schema.COLUMNS"
-                        + " WHERE TABLE_SCHEMA = DATABASE() AND TABLE_NAME = ? ORDER BY ORDINAL_POSITION";
-            }
-            try (PreparedStatement ps = connection.prepareStatement(sql)) {
+            try (PreparedStatement ps = connection.prepareStatement("SELECT COLUMN_NAME, DATA_TYPE FROM information_schema.COLUMNS"
+                    + " WHERE TABLE_SCHEMA = DATABASE() AND TABLE_NAME = ? ORDER BY ORDINAL_POSITION")) {
                 ps.setString(1, storedCase(table));
                 try (ResultSet rs = ps.executeQuery()) {
                     while (rs.next()) {
-                        out.put(rs.getString(1).toLowerCase(Locale.ROOT), rs.getBoolean(3) ? "json" : rs.getString(2));
+                        out.put(rs.getString(1).toLowerCase(Locale.ROOT), rs.getString(2));
+                    }
+                }
+            }
+            if (mysql || out.isEmpty()) {
+                // MySQL has no CHECK_CONSTRAINTS.TABLE_NAME; its JSON columns say so themselves
+                return out;
+            }
+            // MariaDB's JSON is LONGTEXT with a json_valid check. The checks are read once per table: asked
+            // for each column (a subquery), information_schema opened the schema's tables every time, which
+            // took seconds once a schema held a hundred tables
+            try (PreparedStatement ps = connection.prepareStatement("SELECT CHECK_CLAUSE FROM information_schema.CHECK_CONSTRAINTS"
+                    + " WHERE CONSTRAINT_SCHEMA = DATABASE() AND TABLE_NAME = ?")) {
+                ps.setString(1, storedCase(table));
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        java.util.regex.Matcher json = JSON_CHECK.matcher(rs.getString(1));
+                        if (json.matches() && out.containsKey(json.group(1).toLowerCase(Locale.ROOT))) {
+                            out.put(json.group(1).toLowerCase(Locale.ROOT), "json");
+                        }
                     }
                 }
             }
