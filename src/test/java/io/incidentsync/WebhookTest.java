@@ -170,6 +170,37 @@ class WebhookTest {
     }
 
     @Test
+    void followUpAndActionEventsOfPrivateIncidentsCarryOnlyTheIdAndStillBringTheirIncident() throws Exception {
+        Map<String, String> settings = h.overrides(SyncHarness.PRIVATE_KEY);
+        settings.put("incident.webhook.secret", SECRET);
+        run(settings);
+        main.getCamelContext().createProducerTemplate().sendBody("direct:sync", null);
+        Webhooks webhooks = h.simulator.webhooks().target(endpoint(), SECRET);
+        // the follow-ups and actions of private incidents, edited and added
+        List<String> privateIncidents = h.simulator.oracle().records("incidents", true).stream()
+                .filter(r -> r.path("visibility").asText().equals("private")).map(r -> r.path("id").asText()).toList();
+        assertTrue(privateIncidents.size() >= 2, "the data set has private incidents: " + privateIncidents.size());
+        List<String> followUps = h.simulator.oracle().records("follow_ups", true).stream()
+                .filter(r -> privateIncidents.contains(r.path("incident_id").asText())).map(r -> r.path("id").asText()).toList();
+        List<String> actions = h.simulator.oracle().records("actions", true).stream()
+                .filter(r -> privateIncidents.contains(r.path("incident_id").asText())).map(r -> r.path("id").asText()).toList();
+        int before = webhooks.events().size();
+        h.simulator.changes().advance(Duration.ofMinutes(5));
+        h.simulator.changes().apply(b -> {
+            b.editFollowUp(followUps.get(0));
+            b.editAction(actions.get(0));
+        });
+        List<Webhooks.Event> sent = webhooks.events().subList(before, webhooks.events().size());
+        assertTrue(sent.stream().anyMatch(e -> e.type().equals("private_incident.follow_up_updated_v1")), sent.toString());
+        assertTrue(sent.stream().anyMatch(e -> e.type().equals("private_incident.action_updated_v1")), sent.toString());
+        assertTrue(sent.stream().filter(e -> e.type().startsWith("private_incident.")).allMatch(e -> !e.body().contains("incident_id")),
+                "a private event names its record only");
+        awaitEqualToOracle(10);
+        assertTrue(h.simulator.requests("/v2/follow_ups/" + followUps.get(0)) >= 1, "the follow-up was fetched for its incident");
+        assertTrue(h.simulator.requests("/v2/actions/" + actions.get(0)) >= 1, "the action was fetched for its incident");
+    }
+
+    @Test
     void withoutASecretTheEndpointAnswers404() throws Exception {
         run(h.overrides(SyncHarness.PRIVATE_KEY));
         HttpResponse<String> answer = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(endpoint()))
