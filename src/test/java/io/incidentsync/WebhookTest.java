@@ -69,16 +69,21 @@ class WebhookTest {
         main.start();
     }
 
+    /** run with the secret, and one full sync, as the schedule would start it. */
+    private void runWithSecretAfterAFullSync() throws Exception {
+        Map<String, String> settings = h.overrides(SyncHarness.PRIVATE_KEY);
+        settings.put("incident.webhook.secret", SECRET);
+        run(settings);
+        main.getCamelContext().createProducerTemplate().sendBody("direct:sync", null);
+    }
+
     private String endpoint() {
         return "http://127.0.0.1:" + port + "/webhooks/incident-io";
     }
 
     @Test
     void signedEventsBringAnEditAndANewIncidentWithinFiveSecondsAndTamperedOnesChangeNothing() throws Exception {
-        Map<String, String> settings = h.overrides(SyncHarness.PRIVATE_KEY);
-        settings.put("incident.webhook.secret", SECRET);
-        run(settings);
-        main.getCamelContext().createProducerTemplate().sendBody("direct:sync", null);
+        runWithSecretAfterAFullSync();
         for (String table : REFRESHED) {
             OracleComparison.assertTableEquals(h, table, true);
         }
@@ -148,10 +153,7 @@ class WebhookTest {
 
     @Test
     void aDeletedIncidentsRowsGoWhenAnEventAboutItFindsItGone() throws Exception {
-        Map<String, String> settings = h.overrides(SyncHarness.PRIVATE_KEY);
-        settings.put("incident.webhook.secret", SECRET);
-        run(settings);
-        main.getCamelContext().createProducerTemplate().sendBody("direct:sync", null);
+        runWithSecretAfterAFullSync();
         Webhooks webhooks = h.simulator.webhooks();
         // an edit sent late, after the incident was deleted: the fetched state (404) wins
         ChangeSet edit = h.simulator.changes().apply(b -> b.editIncidents(1));
@@ -171,10 +173,7 @@ class WebhookTest {
 
     @Test
     void followUpAndActionEventsOfPrivateIncidentsCarryOnlyTheIdAndStillBringTheirIncident() throws Exception {
-        Map<String, String> settings = h.overrides(SyncHarness.PRIVATE_KEY);
-        settings.put("incident.webhook.secret", SECRET);
-        run(settings);
-        main.getCamelContext().createProducerTemplate().sendBody("direct:sync", null);
+        runWithSecretAfterAFullSync();
         Webhooks webhooks = h.simulator.webhooks().target(endpoint(), SECRET);
         // the follow-ups and actions of private incidents, edited and added
         List<String> privateIncidents = h.simulator.oracle().records("incidents", true).stream()
