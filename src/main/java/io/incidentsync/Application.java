@@ -28,6 +28,8 @@ public final class Application {
 
     /** Where edited or added route files are read from instead of the jar's own, when set. */
     public static final String ROUTES_DIR = "incident.routes.dir";
+    /** run's HTTP endpoint for webhooks, apart from the route files an embedding application includes. */
+    static final String WEBHOOK_ENDPOINT = "classpath:routes/run/webhook-endpoint.yaml";
     /** The jar's own defaults, kept off the classpath root so an embedding application's file wins there. */
     static final String PACKAGED = "/incident-io-sync/application.properties";
     /** The packaged route files, each named (a wildcard would have Camel scan the whole jar for them). */
@@ -114,7 +116,19 @@ public final class Application {
             main.addOverrideProperty("camel.server.port", Integer.toString(port));
             // a delivery is read whole before its signature is checked: an unsigned flood stops at 5 MB each
             main.addOverrideProperty("camel.server.max-body-size", Long.toString(5L * 1024 * 1024));
-            main.addOverrideProperty("incident.webhook.enabled", "true");
+            main.addMainListener(new org.apache.camel.main.MainListenerSupport() {
+                @Override
+                public void afterConfigure(org.apache.camel.main.BaseMainSupport configured) {
+                    // the route whose endpoint needs the HTTP server: run's own, never an embedding host's
+                    try {
+                        org.apache.camel.support.PluginHelper.getRoutesLoader(configured.getCamelContext()).loadRoutes(
+                                org.apache.camel.support.ResourceHelper.resolveMandatoryResource(configured.getCamelContext(),
+                                        WEBHOOK_ENDPOINT));
+                    } catch (Exception e) {
+                        throw org.apache.camel.RuntimeCamelException.wrapRuntimeCamelException(e);
+                    }
+                }
+            });
             main.addOverrideProperty("camel.metrics.enabled", "true");
             main.addOverrideProperty("camel.metrics.enable-route-policy", "true");
             main.addOverrideProperty("camel.health.enabled", "true");

@@ -1,11 +1,28 @@
 package io.incidentsync;
 
-/** Webhooks, with PostgreSQL as the destination (needs INCIDENT_TEST_PG_URL). */
-class PostgresWebhookTest extends WebhookTest {
+import org.junit.jupiter.api.Test;
 
-    @Override
-    SyncHarness harness() throws Exception {
-        TestPostgres.url();
-        return SyncHarness.start(300).onPostgres();
+/**
+ * The main webhook test, with PostgreSQL as the destination (needs INCIDENT_TEST_PG_URL): an edit
+ * and a new incident within five seconds, tampered deliveries changing nothing. The other webhook
+ * behaviours do not depend on the database and run on H2 only ({@link WebhookTest}).
+ */
+class PostgresWebhookTest {
+
+    @Test
+    void signedEventsBringAnEditAndANewIncidentWithinFiveSecondsAndTamperedOnesChangeNothing() throws Exception {
+        WebhookTest test = new WebhookTest() {
+            @Override
+            SyncHarness harness() throws Exception {
+                TestPostgres.url();
+                return SyncHarness.start(INCIDENTS).onPostgres();
+            }
+        };
+        test.start();
+        try {
+            test.signedEventsBringAnEditAndANewIncidentWithinFiveSecondsAndTamperedOnesChangeNothing();
+        } finally {
+            test.stop();
+        }
     }
 }

@@ -875,8 +875,6 @@ public final class IncidentSync {
         exchange.setProperty("refreshing", true);
         List<String> tables = new ArrayList<>(List.of("incident_updates", "actions", "follow_ups", "incidents"));
         tables.retainAll(settings.streams());
-        SyncRun run = new SyncRun(tables, incidents);
-        exchange.setProperty("run", run);
         try (Connection connection = dataSource.getConnection()) {
             if (dialect == null) {
                 dialect = Dialect.of(connection);
@@ -884,9 +882,19 @@ public final class IncidentSync {
             if (!tables.contains("incidents") || dialect.columns(connection, "incidents").isEmpty()) {
                 LOG.info("webhook: no complete sync of incidents yet; the first sync brings incident(s) {}",
                         String.join(", ", incidents.keySet()));
+                exchange.setProperty("run", new SyncRun(List.of(), incidents));
                 return List.of();
             }
+            // a table no sync has made yet is left to the sync: made here, it would hold these incidents'
+            // rows only, and the incremental runs that follow would take it for complete
+            for (java.util.Iterator<String> t = tables.iterator(); t.hasNext(); ) {
+                if (dialect.columns(connection, t.next()).isEmpty()) {
+                    t.remove();
+                }
+            }
         }
+        SyncRun run = new SyncRun(tables, incidents);
+        exchange.setProperty("run", run);
         long deadline = System.currentTimeMillis() + REFRESH_LOCK_WAIT_MILLIS;
         DestinationLock lock = DestinationLock.tryAcquire(dataSource, dialect);
         while (lock == null && System.currentTimeMillis() < deadline && exchange.getContext().getStatus().isStarted()) {
@@ -908,6 +916,9 @@ public final class IncidentSync {
      */
     public List<Sql> commitRefresh(Exchange exchange) {
         SyncRun run = exchange.getProperty("run", SyncRun.class);
+        if (run == null || run.tables().isEmpty()) {
+            return List.of();
+        }
         List<Sql> prepare = new ArrayList<>();
         List<String> copies = new ArrayList<>();
         List<Sql> cleanup = new ArrayList<>();
