@@ -71,15 +71,15 @@ public final class Catalog {
      */
     public Listing listing(String path) {
         Listing listing = listings.get(path);
+        if (listing != null) {
+            return listing;
+        }
         java.util.regex.Matcher one = ONE_RECORD.matcher(path);
-        if (listing == null && one.matches() && listings.containsKey(one.group(1))) {
+        if (one.matches() && listings.containsKey(one.group(1))) {
             Listing all = listings.get(one.group(1));
             String key = all.arrayKey();
             return new Listing(key.endsWith("s") ? key.substring(0, key.length() - 1) : key, List.of(), all.columns(), true);
         }
-        if (listing == null) {
-            throw new IllegalArgumentException("the catalog has no list endpoint " + path);
-        }
-        return listing;
+        throw new IllegalArgumentException("the catalog has no list endpoint " + path);
     }
 }
