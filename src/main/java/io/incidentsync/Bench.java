@@ -238,6 +238,7 @@ final class Bench implements Callable<Integer> {
                             + "Camel Jackson's data format (unmarshal to a tree; JSON columns written out again)%n",
                     json.records(), json.streamingPerSecond(), json.camelJacksonPerSecond());
             out.printf(Locale.ROOT, "heap: peak %d MB of %d MB (simulator and sync in one process)%n", peakMb, maxMb);
+            out.printf(Locale.ROOT, "compiler: %s%n", JitChoice.inUse());
             out.printf(Locale.ROOT, "bench: incidents=%d rows=%d requests=%d min_requests=%d wall_s=%.2f floor_s=%.2f "
                             + "write_rows_per_s=%.0f raw_rows_per_s=%.0f write_ratio=%.2f peak_heap_mb=%d%n",
                     options.incidents(), totalRows, requests, min, wall, floor, write.writerRowsPerSecond(),

@@ -69,6 +69,15 @@ public final class Cli implements Callable<Integer> {
                     + " (incident.log.format)");
             System.exit(2);
         }
+        // a one-sync process compiles with C1 alone (JitChoice says why); run keeps the JVM's default
+        try {
+            if (JitChoice.mode(args, JitChoice.configured()).equals(JitChoice.C1)) {
+                JitChoice.useC1Only();
+            }
+        } catch (IllegalArgumentException e) {
+            System.err.println(e.getMessage());
+            System.exit(2);
+        }
         System.exit(run(args, System.out, System.err));
     }
 

@@ -179,6 +179,53 @@ class JarIT {
         }
     }
 
+    @Test
+    void aSyncProcessCompilesWithC1AloneUnlessTieredIsConfiguredAndABadValueExitsTwo() throws Exception {
+        try (SyncHarness h = SyncHarness.start(200)) {
+            Map<String, String> env = new HashMap<>();
+            env.put("INCIDENT_API_URL", h.simulator.baseUrl());
+            env.put("INCIDENT_API_KEY", SyncHarness.PRIVATE_KEY);
+            env.put("INCIDENT_STREAMS", "incidents");
+            assertEquals(java.util.List.of(true), c2LeftOut(h, env), "sync: C2 left out for every method");
+            env.put("INCIDENT_JIT", "tiered");
+            assertEquals(java.util.List.of(false), c2LeftOut(h, env), "INCIDENT_JIT=tiered: the JVM's default");
+            env.put("INCIDENT_JIT", "c2");
+            try (JarProcess sync = JarProcess.start(dir, env, "sync")) {
+                assertEquals(2, sync.waitFor(60), sync.output());
+                assertEquals("configuration error: 'c2' is neither c1 nor tiered for INCIDENT_JIT (incident.jit)",
+                        sync.output().strip());
+            }
+        }
+    }
+
+    /**
+     * Runs {@code sync} with its first incidents page held back, asks the live process for its compiler
+     * directives (jcmd), and lets it finish: whether a directive leaves C2 out for every method.
+     */
+    private java.util.List<Boolean> c2LeftOut(SyncHarness h, Map<String, String> env) throws Exception {
+        long before = h.simulator.requests("/v2/incidents");
+        h.simulator.faults().slow("/v2/incidents", 1, 5_000);
+        try (JarProcess sync = JarProcess.start(dir, env, "sync")) {
+            long deadline = System.currentTimeMillis() + 60_000;
+            while (h.simulator.requests("/v2/incidents") == before && System.currentTimeMillis() < deadline) {
+                Thread.sleep(20);
+            }
+            Process jcmd = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "jcmd").toString(),
+                    Long.toString(sync.process.pid()), "Compiler.directives_print").redirectErrorStream(true).start();
+            String directives = new String(jcmd.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+            assertEquals(0, jcmd.waitFor(), directives);
+            assertEquals(0, sync.waitFor(120), sync.output());
+            // each directive: "matching: *.*", then its c1 and c2 blocks; the JVM's own is "(default)"
+            java.util.List<Boolean> out = new java.util.ArrayList<>();
+            for (String block : directives.split("Directive:")) {
+                if (block.contains("matching: *.*") && !block.startsWith(" (default)")) {
+                    out.add(block.substring(block.indexOf("c2 directives:")).contains("Exclude:true"));
+                }
+            }
+            return out.isEmpty() ? java.util.List.of(false) : out;
+        }
+    }
+
     private static Map<String, Long> counts(String db) throws Exception {
         Map<String, Long> out = new java.util.TreeMap<>();
         try (Connection c = DriverManager.getConnection(db); Statement s = c.createStatement()) {

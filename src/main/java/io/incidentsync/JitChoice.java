@@ -1,0 +1,100 @@
+package io.incidentsync;
+
+import javax.management.ObjectName;
+import java.lang.management.ManagementFactory;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * Which of the JVM's compilers the standalone process uses. A one-sync process ({@code sync},
+ * {@code demo}, {@code bench}) is a minute or so of CPU spread over a wide body of code (parsing,
+ * flattening, Camel's processors, H2's storage). There the optimising compiler (C2) spends more of the
+ * two cores compiling, and the code waits longer in its slower profiled form, than its faster code
+ * gives back: a 20,000-incident {@code bench} took about 63 s with it and about 41 s without it. So
+ * such a process asks the JVM, through its DiagnosticCommand MBean, to leave C2 out; every method is
+ * then compiled by C1 alone. {@code run} lives for many syncs, where C2's compile time is paid once,
+ * and keeps the JVM's default. {@code incident.jit} (INCIDENT_JIT) overrides either way:
+ * {@code c1} or {@code tiered}.
+ *
+ * <p>Only the process the jar starts is ours to set this for: an application embedding the routes
+ * keeps its own JVM as it is.
+ */
+final class JitChoice {
+
+    static final String PROPERTY = "incident.jit";
+    static final String VARIABLE = "INCIDENT_JIT";
+    static final String C1 = "c1";
+    static final String TIERED = "tiered";
+    private static final List<String> ONE_SYNC = List.of("sync", "demo", "bench");
+    /** Every method, C2 excluded: the JVM compiles them with C1 alone. */
+    private static final String DIRECTIVE = "[{ match: \"*.*\", c2: { Exclude: true } }]";
+
+    /** Whether {@link #useC1Only} has left C2 out in this JVM. */
+    private static volatile boolean c1Only;
+
+    private JitChoice() {
+    }
+
+    /** What this JVM compiles with, as {@code bench} reports it. */
+    static String inUse() {
+        return c1Only ? "C1 alone (incident.jit=c1)" : "the JVM's default, tiered C1 and C2 (incident.jit=tiered)";
+    }
+
+    /**
+     * The compiler mode for a command line: the configured one, else {@code c1} for a one-sync command
+     * and {@code tiered} for any other (and for none, which runs {@code run}).
+     *
+     * @throws IllegalArgumentException a configured value that is neither, with the line to print
+     */
+    static String mode(String[] args, String configured) {
+        if (configured != null && !configured.isBlank()) {
+            String value = configured.trim().toLowerCase(Locale.ROOT);
+            if (!value.equals(C1) && !value.equals(TIERED)) {
+                throw new IllegalArgumentException("configuration error: '" + configured.trim() + "' is neither "
+                        + C1 + " nor " + TIERED + " for " + VARIABLE + " (" + PROPERTY + ")");
+            }
+            return value;
+        }
+        for (String arg : args) {
+            if (!arg.startsWith("-")) {
+                return ONE_SYNC.contains(arg) ? C1 : TIERED;
+            }
+        }
+        return TIERED;
+    }
+
+    /** The configured value: the system property, else the environment variable, else null. */
+    static String configured() {
+        String property = System.getProperty(PROPERTY);
+        return property != null ? property : System.getenv(VARIABLE);
+    }
+
+    /**
+     * Asks this JVM to compile with C1 alone from now on. False, and nothing changed, where the JVM
+     * offers no compiler directives (another JVM than HotSpot): the process then runs as it would have.
+     */
+    static boolean useC1Only() {
+        Path file = null;
+        try {
+            file = Files.createTempFile("incident-io-sync-jit-", ".json");
+            Files.writeString(file, DIRECTIVE);
+            Object added = ManagementFactory.getPlatformMBeanServer().invoke(
+                    new ObjectName("com.sun.management:type=DiagnosticCommand"), "compilerDirectivesAdd",
+                    new Object[] {new String[] {file.toString()}}, new String[] {String[].class.getName()});
+            c1Only = String.valueOf(added).contains("1 compiler directives added");
+            return c1Only;
+        } catch (Exception | LinkageError e) {
+            return false;
+        } finally {
+            if (file != null) {
+                try {
+                    Files.deleteIfExists(file);
+                } catch (Exception ignored) {
+                    // a temporary file of 50 bytes
+                }
+            }
+        }
+    }
+}
