@@ -51,9 +51,9 @@ final class ChildTables {
     /**
      * A hash of each parent key whose arrays this run has added. A record listed twice (it moved
      * between pages while they were read) replaces its rows: its earlier elements are removed. Two
-     * keys sharing a hash only cost a needless delete. Eight bytes a record, never the rows.
+     * keys sharing a hash only cost a needless delete. Eight to sixteen bytes a record, never the rows.
      */
-    private final Set<Long> parents = new HashSet<>();
+    private final LongSet parents = new LongSet();
 
     ChildTables(String parent, List<String> parentKey, Dialect dialect, DataSource dataSource, boolean keepJson) {
         this.parent = parent;
