@@ -919,22 +919,9 @@ public final class IncidentSync {
         if (run == null || run.tables().isEmpty()) {
             return List.of();
         }
-        List<Sql> prepare = new ArrayList<>();
-        List<String> copies = new ArrayList<>();
-        List<Sql> cleanup = new ArrayList<>();
-        for (TableLoad.Merge merge : run.merges()) {
-            prepare.addAll(merge.prepare());
-            copies.addAll(merge.copies());
-            cleanup.addAll(merge.cleanup());
-        }
-        List<Sql> out = new ArrayList<>();
-        if (run.ok()) {
-            out.addAll(prepare);
-            if (!copies.isEmpty()) {
-                out.add(Sql.of(String.join("; ", copies)));
-            }
-        }
-        cleanup.forEach(drop -> out.add(Sql.allowedToFail(drop.getText(), "webhook: cannot drop a staging table; the next sync drops it")));
+        TableLoad.Merge all = TableLoad.Merge.join(run.merges());
+        List<Sql> out = new ArrayList<>(run.ok() ? all.apply() : List.of());
+        all.cleanup().forEach(drop -> out.add(Sql.allowedToFail(drop.getText(), "webhook: cannot drop a staging table; the next sync drops it")));
         return out;
     }
 

@@ -886,11 +886,30 @@ public final class TableLoad implements IncidentApi.ApiMeter {
      * them as they are; a webhook refresh joins the copies of all its tables into one transaction.
      */
     public record Merge(List<Sql> prepare, List<String> copies, List<Sql> cleanup) {
-        List<Sql> statements() {
+        /** Several tables' merges as one: their copies become one statement text, one transaction. */
+        static Merge join(List<Merge> merges) {
+            List<Sql> prepare = new ArrayList<>();
+            List<String> copies = new ArrayList<>();
+            List<Sql> cleanup = new ArrayList<>();
+            for (Merge merge : merges) {
+                prepare.addAll(merge.prepare());
+                copies.addAll(merge.copies());
+                cleanup.addAll(merge.cleanup());
+            }
+            return new Merge(prepare, copies, cleanup);
+        }
+
+        /** What changes the live tables: the preparations, then every copy in one transaction. */
+        List<Sql> apply() {
             List<Sql> out = new ArrayList<>(prepare);
             if (!copies.isEmpty()) {
                 out.add(Sql.of(String.join("; ", copies)));
             }
+            return out;
+        }
+
+        List<Sql> statements() {
+            List<Sql> out = apply();
             out.addAll(cleanup);
             return out;
         }
