@@ -140,9 +140,7 @@ class JarIT {
     @Test
     void sigtermInTheMiddleOfASyncLeavesThePreviousTablesAsTheyWere() throws Exception {
         try (SyncHarness h = SyncHarness.start(1000)) {
-            Map<String, String> env = new HashMap<>();
-            env.put("INCIDENT_API_URL", h.simulator.baseUrl());
-            env.put("INCIDENT_API_KEY", SyncHarness.PRIVATE_KEY);
+            Map<String, String> env = simulatorEnv(h);
             env.put("INCIDENT_RATE_PER_MINUTE", Integer.toString(1200 * SyncHarness.TIME_SCALE));
             env.put("INCIDENT_RATE_INCIDENTS_PER_MINUTE", Integer.toString(60 * SyncHarness.TIME_SCALE));
             try (JarProcess sync = JarProcess.start(dir, env, "sync")) {
@@ -182,9 +180,7 @@ class JarIT {
     @Test
     void aSyncProcessCompilesWithC1AloneUnlessTieredIsConfiguredAndABadValueExitsTwo() throws Exception {
         try (SyncHarness h = SyncHarness.start(200)) {
-            Map<String, String> env = new HashMap<>();
-            env.put("INCIDENT_API_URL", h.simulator.baseUrl());
-            env.put("INCIDENT_API_KEY", SyncHarness.PRIVATE_KEY);
+            Map<String, String> env = simulatorEnv(h);
             env.put("INCIDENT_STREAMS", "incidents");
             assertEquals(java.util.List.of(true), c2LeftOut(h, env), "sync: C2 left out for every method");
             env.put("INCIDENT_JIT", "tiered");
@@ -226,6 +222,14 @@ class JarIT {
         }
     }
 
+    /** The variables that point a jar process at the harness's simulator, with its key. */
+    private static Map<String, String> simulatorEnv(SyncHarness h) {
+        Map<String, String> env = new HashMap<>();
+        env.put("INCIDENT_API_URL", h.simulator.baseUrl());
+        env.put("INCIDENT_API_KEY", SyncHarness.PRIVATE_KEY);
+        return env;
+    }
+
     private static Map<String, Long> counts(String db) throws Exception {
         Map<String, Long> out = new java.util.TreeMap<>();
         try (Connection c = DriverManager.getConnection(db); Statement s = c.createStatement()) {
@@ -242,9 +246,7 @@ class JarIT {
     @Test
     void runSyncsOnItsScheduleAndStopsCleanlyOnSigterm() throws Exception {
         try (SyncHarness h = SyncHarness.start(200)) {
-            Map<String, String> env = new HashMap<>();
-            env.put("INCIDENT_API_URL", h.simulator.baseUrl());
-            env.put("INCIDENT_API_KEY", SyncHarness.PRIVATE_KEY);
+            Map<String, String> env = simulatorEnv(h);
             env.put("INCIDENT_SCHEDULE", "0/2 * * * * ?");
             env.put("INCIDENT_RATE_PER_MINUTE", Integer.toString(1200 * SyncHarness.TIME_SCALE));
             env.put("INCIDENT_RATE_INCIDENTS_PER_MINUTE", Integer.toString(60 * SyncHarness.TIME_SCALE));
