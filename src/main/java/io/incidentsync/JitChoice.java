@@ -13,8 +13,9 @@ import java.util.Locale;
  * flattening, Camel's processors, H2's storage). There the optimising compiler (C2) spends more of the
  * two cores compiling, and the code waits longer in its slower profiled form, than its faster code
  * gives back: a 20,000-incident {@code bench} took about 63 s with it and about 41 s without it. So
- * such a process asks the JVM, through its DiagnosticCommand MBean, to leave C2 out; every method is
- * then compiled by C1 alone. {@code run} lives for many syncs, where C2's compile time is paid once,
+ * such a process asks the JVM, through its DiagnosticCommand MBean, to leave C2 out of every method but
+ * a short list of hot character and buffer loops ({@link #C2_KEPT}), which C1 compiles poorly and C2
+ * compiles once; every other method is then compiled by C1 alone. {@code run} lives for many syncs, where C2's compile time is paid once,
  * and keeps the JVM's default. {@code incident.jit} (INCIDENT_JIT) overrides either way:
  * {@code c1} or {@code tiered}.
  *
@@ -28,8 +29,19 @@ final class JitChoice {
     static final String C1 = "c1";
     static final String TIERED = "tiered";
     private static final List<String> ONE_SYNC = List.of("sync", "demo", "bench");
-    /** Every method, C2 excluded: the JVM compiles them with C1 alone. */
-    private static final String DIRECTIVE = "[{ match: \"*.*\", c2: { Exclude: true } }]";
+    /**
+     * The classes whose methods C2 may still compile: the JDK's string, builder, buffer and array
+     * loops, and H2's writing and reading of text in its pages. They are small, hot, monomorphic and
+     * compiled once; under C1 the character loops of the JSON columns' text (UTF-16 as soon as one
+     * character is outside Latin-1) were a quarter of a sync's samples.
+     */
+    static final List<String> C2_KEPT = List.of("java/lang/String.*", "java/lang/StringUTF16.*",
+            "java/lang/StringLatin1.*", "java/lang/StringCoding.*", "java/lang/AbstractStringBuilder.*",
+            "java/lang/StringBuilder.*", "java/nio/Buffer.*", "java/nio/HeapByteBuffer.*", "java/util/Arrays.*",
+            "org/h2/mvstore/DataUtils.*", "org/h2/mvstore/WriteBuffer.*");
+    /** Two directives, the first matching first: C2 for {@link #C2_KEPT}, and excluded for every other method. */
+    private static final String DIRECTIVE = "[{ match: [" + String.join(", ", C2_KEPT.stream().map(m -> "\"" + m + "\"").toList())
+            + "], c2: { Exclude: false } }, { match: \"*.*\", c2: { Exclude: true } }]";
 
     /** Whether {@link #useC1Only} has left C2 out in this JVM. */
     private static volatile boolean c1Only;
@@ -39,7 +51,7 @@ final class JitChoice {
 
     /** What this JVM compiles with, as {@code bench} reports it. */
     static String inUse() {
-        return c1Only ? "C1 alone (incident.jit=c1)" : "the JVM's default, tiered C1 and C2 (incident.jit=tiered)";
+        return c1Only ? "C1, with C2 only for the string and buffer loops (incident.jit=c1)" : "the JVM's default, tiered C1 and C2 (incident.jit=tiered)";
     }
 
     /**
@@ -72,7 +84,7 @@ final class JitChoice {
     }
 
     /**
-     * Asks this JVM to compile with C1 alone from now on. False, and nothing changed, where the JVM
+     * Asks this JVM to compile with C1 alone from now on, but for {@link #C2_KEPT}. False, and nothing changed, where the JVM
      * offers no compiler directives (another JVM than HotSpot): the process then runs as it would have.
      */
     static boolean useC1Only() {
@@ -83,7 +95,7 @@ final class JitChoice {
             Object added = ManagementFactory.getPlatformMBeanServer().invoke(
                     new ObjectName("com.sun.management:type=DiagnosticCommand"), "compilerDirectivesAdd",
                     new Object[] {new String[] {file.toString()}}, new String[] {String[].class.getName()});
-            c1Only = String.valueOf(added).contains("1 compiler directives added");
+            c1Only = String.valueOf(added).contains("2 compiler directives added");
             return c1Only;
         } catch (Exception | LinkageError e) {
             return false;

@@ -178,13 +178,16 @@ class JarIT {
     }
 
     @Test
-    void aSyncProcessCompilesWithC1AloneUnlessTieredIsConfiguredAndABadValueExitsTwo() throws Exception {
+    void aSyncProcessCompilesWithC1AloneButForTheStringLoopsUnlessTieredIsConfiguredAndABadValueExitsTwo() throws Exception {
         try (SyncHarness h = SyncHarness.start(200)) {
             Map<String, String> env = simulatorEnv(h);
             env.put("INCIDENT_STREAMS", "incidents");
-            assertEquals(java.util.List.of(true), c2LeftOut(h, env), "sync: C2 left out for every method");
+            Map<java.util.Set<String>, Boolean> expected = new java.util.LinkedHashMap<>();
+            expected.put(new java.util.TreeSet<>(JitChoice.C2_KEPT), false);
+            expected.put(java.util.Set.of("*.*"), true);
+            assertEquals(expected, c2Exclusions(h, env), "sync: C2 kept for the string loops, left out for every other method");
             env.put("INCIDENT_JIT", "tiered");
-            assertEquals(java.util.List.of(false), c2LeftOut(h, env), "INCIDENT_JIT=tiered: the JVM's default");
+            assertEquals(Map.of(), c2Exclusions(h, env), "INCIDENT_JIT=tiered: the JVM's default");
             env.put("INCIDENT_JIT", "c2");
             try (JarProcess sync = JarProcess.start(dir, env, "sync")) {
                 assertEquals(2, sync.waitFor(60), sync.output());
@@ -196,9 +199,10 @@ class JarIT {
 
     /**
      * Runs {@code sync} with its first incidents page held back, asks the live process for its compiler
-     * directives (jcmd), and lets it finish: whether a directive leaves C2 out for every method.
+     * directives (jcmd), and lets it finish: each directive added to the JVM's own, in the order the JVM
+     * tries them, as its method patterns and whether it excludes C2.
      */
-    private java.util.List<Boolean> c2LeftOut(SyncHarness h, Map<String, String> env) throws Exception {
+    private Map<java.util.Set<String>, Boolean> c2Exclusions(SyncHarness h, Map<String, String> env) throws Exception {
         long before = h.simulator.requests("/v2/incidents");
         h.simulator.faults().slow("/v2/incidents", 1, 5_000);
         try (JarProcess sync = JarProcess.start(dir, env, "sync")) {
@@ -211,14 +215,18 @@ class JarIT {
             String directives = new String(jcmd.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
             assertEquals(0, jcmd.waitFor(), directives);
             assertEquals(0, sync.waitFor(120), sync.output());
-            // each directive: "matching: *.*", then its c1 and c2 blocks; the JVM's own is "(default)"
-            java.util.List<Boolean> out = new java.util.ArrayList<>();
+            // each directive: "matching: a, b", then its c1 and c2 blocks; the JVM's own is "(default)"
+            Map<java.util.Set<String>, Boolean> out = new java.util.LinkedHashMap<>();
             for (String block : directives.split("Directive:")) {
-                if (block.contains("matching: *.*") && !block.startsWith(" (default)")) {
-                    out.add(block.substring(block.indexOf("c2 directives:")).contains("Exclude:true"));
+                int matching = block.indexOf("matching: ");
+                if (matching < 0 || block.startsWith(" (default)")) {
+                    continue;
                 }
+                String patterns = block.substring(matching + "matching: ".length()).lines().findFirst().orElse("");
+                out.put(new java.util.TreeSet<>(java.util.Arrays.asList(patterns.strip().split(",\\s*"))),
+                        block.substring(block.indexOf("c2 directives:")).contains("Exclude:true"));
             }
-            return out.isEmpty() ? java.util.List.of(false) : out;
+            return out;
         }
     }
 
