@@ -15,9 +15,9 @@ import java.util.Locale;
  * gives back: a 20,000-incident {@code bench} took about 63 s with it and about 41 s without it. So
  * such a process asks the JVM, through its DiagnosticCommand MBean, to leave C2 out of every method but
  * a short list of hot character and buffer loops ({@link #C2_KEPT}), which C1 compiles poorly and C2
- * compiles once; every other method is then compiled by C1 alone. {@code run} lives for many syncs, where C2's compile time is paid once,
- * and keeps the JVM's default. {@code incident.jit} (INCIDENT_JIT) overrides either way:
- * {@code c1} or {@code tiered}.
+ * compiles once; every other method is then compiled by C1 alone. {@code run} lives for many syncs,
+ * where C2's compile time is paid once, and keeps the JVM's default. {@code incident.jit}
+ * (INCIDENT_JIT) overrides either way: {@code c1} or {@code tiered}.
  *
  * <p>Only the process the jar starts is ours to set this for: an application embedding the routes
  * keeps its own JVM as it is.
@@ -40,8 +40,9 @@ final class JitChoice {
             "java/lang/StringBuilder.*", "java/nio/Buffer.*", "java/nio/HeapByteBuffer.*", "java/util/Arrays.*",
             "org/h2/mvstore/DataUtils.*", "org/h2/mvstore/WriteBuffer.*");
     /** Two directives, the first matching first: C2 for {@link #C2_KEPT}, and excluded for every other method. */
-    private static final String DIRECTIVE = "[{ match: [" + String.join(", ", C2_KEPT.stream().map(m -> "\"" + m + "\"").toList())
-            + "], c2: { Exclude: false } }, { match: \"*.*\", c2: { Exclude: true } }]";
+    private static final String DIRECTIVE = "[{ match: [" + C2_KEPT.stream().map(m -> "\"" + m + "\"")
+            .collect(java.util.stream.Collectors.joining(", ")) + "], c2: { Exclude: false } }, "
+            + "{ match: \"*.*\", c2: { Exclude: true } }]";
 
     /** Whether {@link #useC1Only} has left C2 out in this JVM. */
     private static volatile boolean c1Only;
@@ -51,7 +52,8 @@ final class JitChoice {
 
     /** What this JVM compiles with, as {@code bench} reports it. */
     static String inUse() {
-        return c1Only ? "C1, with C2 only for the string and buffer loops (incident.jit=c1)" : "the JVM's default, tiered C1 and C2 (incident.jit=tiered)";
+        return c1Only ? "C1, with C2 only for the string and buffer loops (incident.jit=c1)"
+                : "the JVM's default, tiered C1 and C2 (incident.jit=tiered)";
     }
 
     /**
@@ -84,8 +86,9 @@ final class JitChoice {
     }
 
     /**
-     * Asks this JVM to compile with C1 alone from now on, but for {@link #C2_KEPT}. False, and nothing changed, where the JVM
-     * offers no compiler directives (another JVM than HotSpot): the process then runs as it would have.
+     * Asks this JVM to compile with C1 alone from now on, but for {@link #C2_KEPT}. False, and nothing
+     * changed, where the JVM offers no compiler directives (another JVM than HotSpot): the process then
+     * runs as it would have.
      */
     static boolean useC1Only() {
         Path file = null;
