@@ -8,6 +8,7 @@ import io.incidentsync.sync.IncidentSync;
 import io.incidentsync.sync.Settings;
 import io.incidentsync.sync.SyncRun;
 import io.incidentsync.sync.JsonReadBenchmark;
+import io.incidentsync.sync.WriteFloor;
 import io.incidentsync.sync.WriterBenchmark;
 import org.apache.camel.CamelContext;
 import org.apache.camel.impl.DefaultCamelContext;
@@ -56,6 +57,7 @@ import java.util.stream.Stream;
                 "The last line is for machines:",
                 "  bench: incidents=N rows=R requests=Q min_requests=M wall_s=W floor_s=F",
                 "         write_rows_per_s=X raw_rows_per_s=Y write_ratio=Z peak_heap_mb=H",
+                "         and with --write-floor, write_floor_s=S at its end",
                 "Exit codes: 0 measured, 1 the sync failed, 2 configuration error or bad usage."})
 final class Bench implements Callable<Integer> {
 
@@ -89,6 +91,12 @@ final class Bench implements Callable<Integer> {
             description = "rows per table (incidents, incident_updates) for the write measurement (default 10000)")
     int writeSample = 10_000;
 
+    @Option(names = "--write-floor",
+            description = {"also time plain JDBC batch inserts of every row the sync left, read into memory first, "
+                    + "into empty tables of the same columns and keys: the least time this database takes to store "
+                    + "them, whoever writes (holds every row in the heap: 20000 incidents ran in the default 6 GB)"})
+    boolean writeFloor;
+
     @Spec
     CommandSpec spec;
 
@@ -101,7 +109,8 @@ final class Bench implements Callable<Integer> {
     }
 
     /** What the command line asked for. */
-    record Options(int incidents, String db, int latencyMillis, double timeScale, Integer concurrency, int writeSample) {
+    record Options(int incidents, String db, int latencyMillis, double timeScale, Integer concurrency, int writeSample,
+                   boolean writeFloor) {
     }
 
     /** {@code bench args}, as the command line runs it. */
@@ -139,7 +148,7 @@ final class Bench implements Callable<Integer> {
             positive(concurrency, "--concurrency");
         }
         positive(writeSample, "--write-sample");
-        return new Options(incidents, db, latencyMillis, timeScale, concurrency, writeSample);
+        return new Options(incidents, db, latencyMillis, timeScale, concurrency, writeSample, writeFloor);
     }
 
     private void positive(int value, String option) {
@@ -217,12 +226,15 @@ final class Bench implements Callable<Integer> {
                         writer, reader, options.writeSample());
                 json = WriterBenchmark.measureJson(routes.createProducerTemplate(), options.writeSample());
             }
+            // the peak of the sync and the write measurement, before the write floor fills the heap
+            long peakMb = Math.round(heap.peakBytes() / (1024.0 * 1024.0));
+            WriteFloor.Result stored = options.writeFloor()
+                    ? WriteFloor.measure(db::connect, app.settings().concurrency()) : null;
             long min = Floor.requests(chains);
             int partitions = partitions(chains, rows);
             Floor.Limits limits = new Floor.Limits(KEY_PER_MINUTE, INCIDENTS_PER_MINUTE, options.timeScale());
             double floor = Floor.seconds(chains, options.latencyMillis() / 1000.0, app.settings().concurrency(), limits);
             double ratio = write.writerRowsPerSecond() / write.rawRowsPerSecond();
-            long peakMb = Math.round(heap.peakBytes() / (1024.0 * 1024.0));
             long maxMb = Math.round(Runtime.getRuntime().maxMemory() / (1024.0 * 1024.0));
 
             out.printf(Locale.ROOT, "requests: %d made, minimum %d; target at most %d (one more per partition, %d "
@@ -237,12 +249,20 @@ final class Bench implements Callable<Integer> {
             out.printf(Locale.ROOT, "json: %d incidents read %.0f records/s by the streaming reader, %.0f records/s by "
                             + "Camel Jackson's data format (unmarshal to a tree; JSON columns written out again)%n",
                     json.records(), json.streamingPerSecond(), json.camelJacksonPerSecond());
+            if (stored != null) {
+                out.printf(Locale.ROOT, "write floor: %d rows of %d tables, read into memory, inserted again by plain "
+                                + "JDBC batches into tables of the same columns and keys, %d at once, in %.2f s (%.2fx the "
+                                + "floor; %.1f s of CPU); the wall-time target is %.2f s%n",
+                        stored.rows(), stored.tables(), app.settings().concurrency(), stored.seconds(),
+                        stored.seconds() / floor, stored.cpuSeconds(), 1.25 * floor);
+            }
             out.printf(Locale.ROOT, "heap: peak %d MB of %d MB (simulator and sync in one process)%n", peakMb, maxMb);
             out.printf(Locale.ROOT, "compiler: %s%n", JitChoice.inUse());
             out.printf(Locale.ROOT, "bench: incidents=%d rows=%d requests=%d min_requests=%d wall_s=%.2f floor_s=%.2f "
-                            + "write_rows_per_s=%.0f raw_rows_per_s=%.0f write_ratio=%.2f peak_heap_mb=%d%n",
+                            + "write_rows_per_s=%.0f raw_rows_per_s=%.0f write_ratio=%.2f peak_heap_mb=%d%s%n",
                     options.incidents(), totalRows, requests, min, wall, floor, write.writerRowsPerSecond(),
-                    write.rawRowsPerSecond(), ratio, peakMb);
+                    write.rawRowsPerSecond(), ratio, peakMb,
+                    stored == null ? "" : String.format(Locale.ROOT, " write_floor_s=%.2f", stored.seconds()));
             return 0;
         }
     }

@@ -46,6 +46,30 @@ class BenchTest {
     }
 
     @Test
+    void theWriteFloorCopiesEveryRowTheSyncLeftAndEndsTheMachineLine() {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        int code = Bench.run(new String[] {"--incidents", Integer.toString(INCIDENTS), "--latency-ms", "2",
+                "--time-scale", "60", "--write-sample", "100", "--write-floor"}, print(out), print(err));
+        String text = out.toString(StandardCharsets.UTF_8);
+        assertEquals(0, code, text + err.toString(StandardCharsets.UTF_8));
+
+        String[] lines = text.strip().split("\n");
+        String last = lines[lines.length - 1];
+        assertTrue(last.matches("bench: incidents=\\d+ .* peak_heap_mb=\\d+ write_floor_s=[0-9.]+"), last);
+        Map<String, Double> line = parse(last);
+        assertTrue(line.get("write_floor_s") > 0, last);
+        String floorLine = java.util.Arrays.stream(lines).filter(l -> l.startsWith("write floor: ")).findFirst()
+                .orElseThrow(() -> new AssertionError("no write floor line in " + text));
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("write floor: (\\d+) rows of (\\d+) tables").matcher(floorLine);
+        assertTrue(m.find(), floorLine);
+        // the copy holds exactly what the sync wrote: every parent row and every child row, no bookkeeping
+        assertEquals(oracleRows(), Long.parseLong(m.group(1)), floorLine);
+        assertEquals(line.get("rows"), Double.parseDouble(m.group(1)), floorLine);
+        assertTrue(Integer.parseInt(m.group(2)) > 25, "the 25 tables and their child tables: " + floorLine);
+    }
+
+    @Test
     void theFloorIsTheIncidentsBucketWhenItBinds() {
         // 80 pages at 60 a minute: 60 from the full bucket, the other 20 a second apart
         List<Floor.Chain> chains = List.of(new Floor.Chain("incidents", 80, true), new Floor.Chain("users", 1, false));

@@ -41,7 +41,7 @@ class CliTest {
                 "--rate-limit=PATH:K:N", "--forbidden=PATH:SCOPE", "--add-after-page=PATH:N",
                 "--remove-after-page=PATH:N", "--unknown-field=TABLE:NAME:VALUE"));
         COMMANDS.put("bench", List.of("--incidents=N", "--db=h2|postgres", "--latency-ms=MS", "--time-scale=X",
-                "--concurrency=C", "--write-sample=ROWS"));
+                "--concurrency=C", "--write-sample=ROWS", "--write-floor"));
     }
 
     record Result(int code, String out, String err) {

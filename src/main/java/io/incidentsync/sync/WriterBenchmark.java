@@ -12,7 +12,6 @@ import java.sql.ResultSet;
 import java.sql.ResultSetMetaData;
 import java.sql.SQLException;
 import java.sql.Statement;
-import java.sql.Types;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
@@ -318,13 +317,7 @@ public final class WriterBenchmark {
                 }
                 long start = System.nanoTime();
                 for (Object[] row : page) {
-                    for (int i = 0; i < row.length; i++) {
-                        if (row[i] == null) {
-                            insert.setNull(i + 1, Types.NULL);
-                        } else {
-                            insert.setObject(i + 1, row[i]);
-                        }
-                    }
+                    WriteFloor.bind(insert, row);
                     insert.addBatch();
                 }
                 insert.executeBatch();
