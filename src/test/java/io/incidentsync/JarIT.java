@@ -14,6 +14,7 @@ import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.sql.Statement;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -182,12 +183,13 @@ class JarIT {
         try (SyncHarness h = SyncHarness.start(200)) {
             Map<String, String> env = simulatorEnv(h);
             env.put("INCIDENT_STREAMS", "incidents");
-            Map<java.util.Set<String>, Boolean> expected = new java.util.LinkedHashMap<>();
-            expected.put(new java.util.TreeSet<>(JitChoice.C2_KEPT), false);
-            expected.put(java.util.Set.of("*.*"), true);
+            // in the order the JVM tries them: the kept classes first, or *.* would exclude them too
+            List<Map.Entry<java.util.Set<String>, Boolean>> expected = List.of(
+                    Map.entry(new java.util.TreeSet<>(JitChoice.C2_KEPT), false),
+                    Map.entry(java.util.Set.of("*.*"), true));
             assertEquals(expected, c2Exclusions(h, env), "sync: C2 kept for the string loops, left out for every other method");
             env.put("INCIDENT_JIT", "tiered");
-            assertEquals(Map.of(), c2Exclusions(h, env), "INCIDENT_JIT=tiered: the JVM's default");
+            assertEquals(List.of(), c2Exclusions(h, env), "INCIDENT_JIT=tiered: the JVM's default");
             env.put("INCIDENT_JIT", "c2");
             try (JarProcess sync = JarProcess.start(dir, env, "sync")) {
                 assertEquals(2, sync.waitFor(60), sync.output());
@@ -202,7 +204,8 @@ class JarIT {
      * directives (jcmd), and lets it finish: each directive added to the JVM's own, in the order the JVM
      * tries them, as its method patterns and whether it excludes C2.
      */
-    private Map<java.util.Set<String>, Boolean> c2Exclusions(SyncHarness h, Map<String, String> env) throws Exception {
+    private List<Map.Entry<java.util.Set<String>, Boolean>> c2Exclusions(SyncHarness h, Map<String, String> env)
+            throws Exception {
         long before = h.simulator.requests("/v2/incidents");
         h.simulator.faults().slow("/v2/incidents", 1, 5_000);
         try (JarProcess sync = JarProcess.start(dir, env, "sync")) {
@@ -216,15 +219,15 @@ class JarIT {
             assertEquals(0, jcmd.waitFor(), directives);
             assertEquals(0, sync.waitFor(120), sync.output());
             // each directive: "matching: a, b", then its c1 and c2 blocks; the JVM's own is "(default)"
-            Map<java.util.Set<String>, Boolean> out = new java.util.LinkedHashMap<>();
+            List<Map.Entry<java.util.Set<String>, Boolean>> out = new java.util.ArrayList<>();
             for (String block : directives.split("Directive:")) {
                 int matching = block.indexOf("matching: ");
                 if (matching < 0 || block.startsWith(" (default)")) {
                     continue;
                 }
                 String patterns = block.substring(matching + "matching: ".length()).lines().findFirst().orElse("");
-                out.put(new java.util.TreeSet<>(java.util.Arrays.asList(patterns.strip().split(",\\s*"))),
-                        block.substring(block.indexOf("c2 directives:")).contains("Exclude:true"));
+                out.add(Map.entry(new java.util.TreeSet<>(java.util.Arrays.asList(patterns.strip().split(",\\s*"))),
+                        block.substring(block.indexOf("c2 directives:")).contains("Exclude:true")));
             }
             return out;
         }
