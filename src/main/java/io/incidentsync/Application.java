@@ -19,8 +19,8 @@ import java.util.Properties;
  * Boots the routes with Camel Main for the command line. Configuration is read once, in this order
  * (later wins): the jar's application.properties (packaged as incident-io-sync/application.properties),
  * ./application.properties, the environment
- * variables named after the keys, Java system properties, then values the caller sets (tests, demo).
- * Camel then sees exactly the values that were checked.
+ * variables named after the keys, Java system properties, then values the caller sets (tests, demo,
+ * bench). Camel then sees exactly the values that were checked ({@link #valuesFirst}).
  */
 public final class Application {
 
@@ -94,6 +94,12 @@ public final class Application {
     /** A Camel Main with the routes and beans; the Quartz trigger runs only when {@code scheduled}. */
     public Main main(boolean scheduled) {
         Main main = new Main();
+        main.addMainListener(new org.apache.camel.main.MainListenerSupport() {
+            @Override
+            public void beforeConfigure(org.apache.camel.main.BaseMainSupport configuring) {
+                valuesFirst(configuring.getCamelContext());
+            }
+        });
         main.setDefaultPropertyPlaceholderLocation("classpath:" + PACKAGED.substring(1)
                 + ",file:application.properties;optional=true");
         values.forEach(main::addOverrideProperty);
@@ -152,6 +158,43 @@ public final class Application {
             main.addOverrideProperty("camel.main.routes-include-pattern", pattern);
         }
         return main;
+    }
+
+    /**
+     * Makes the values this process settled on ({@link #resolve}, given to Camel as override properties)
+     * win over the environment. Camel's own default looks a key up in the environment and the system
+     * properties before anything else, so {@code INCIDENT_DB_URL} in a user's shell would beat bench's
+     * fresh database and send the simulator's tables over the user's own, and {@code INCIDENT_API_KEY}
+     * would beat demo's simulator key. The environment and the system properties are then read by a
+     * source of our own, after the override properties and before the property files, so that for keys
+     * the routes read but {@link Settings} does not know (a user's own placeholders) they still beat
+     * the files, as the README says.
+     */
+    static void valuesFirst(org.apache.camel.CamelContext context) {
+        if (context.getPropertiesComponent() instanceof org.apache.camel.component.properties.PropertiesComponent pc) {
+            pc.setEnvironmentVariableMode(org.apache.camel.component.properties.PropertiesComponent.ENVIRONMENT_VARIABLES_MODE_NEVER);
+            pc.setSystemPropertiesMode(org.apache.camel.component.properties.PropertiesComponent.SYSTEM_PROPERTIES_MODE_NEVER);
+            pc.addPropertiesSource(new EnvironmentSource());
+        }
+    }
+
+    /** System properties, then environment variables named after the key, ahead of every property file. */
+    static final class EnvironmentSource implements org.apache.camel.spi.PropertiesSource, org.apache.camel.Ordered {
+        @Override
+        public String getName() {
+            return "incident-environment";
+        }
+
+        @Override
+        public String getProperty(String name) {
+            String value = System.getProperty(name);
+            return value != null ? value : org.apache.camel.util.IOHelper.lookupEnvironmentVariable(name);
+        }
+
+        @Override
+        public int getOrder() {
+            return org.apache.camel.Ordered.HIGHEST;
+        }
     }
 
     /**

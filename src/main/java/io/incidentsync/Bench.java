@@ -405,7 +405,9 @@ final class Bench implements Callable<Integer> {
         DefaultCamelContext camel = new DefaultCamelContext();
         Properties properties = new Properties();
         properties.putAll(Application.resolve(settings));
-        camel.getPropertiesComponent().setInitialProperties(properties);
+        // the bench's own database and key, not INCIDENT_DB_URL's (see Application.valuesFirst)
+        camel.getPropertiesComponent().setOverrideProperties(properties);
+        Application.valuesFirst(camel);
         new IncidentSyncConfiguration().configure(camel);
         RoutesLoader loader = PluginHelper.getRoutesLoader(camel);
         for (String file : List.of("errors", "api", "listings")) {

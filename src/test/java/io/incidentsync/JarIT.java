@@ -35,11 +35,83 @@ class JarIT {
             assertTrue(demo.output().lines().anyMatch(l -> l.startsWith("total") && l.contains("ok")), demo.output());
         }
         assertTrue(Files.exists(dir.resolve("data/incident.mv.db")), "the H2 file ./data/incident");
-        try (Connection c = DriverManager.getConnection("jdbc:h2:file:" + dir.resolve("data/incident").toAbsolutePath());
-             Statement s = c.createStatement(); ResultSet rs = s.executeQuery("SELECT COUNT(*) FROM incidents")) {
-            rs.next();
-            assertEquals(500, rs.getLong(1), "the demo's 500 incidents, every mode and status included");
+        assertEquals(500, incidentsInTheDefaultFile(), "the demo's 500 incidents, every mode and status included");
+    }
+
+    @Test
+    void demoUsesItsSimulatorEvenWhenTheShellHoldsARealKeyAndApiUrl() throws Exception {
+        // what the README's setup leaves in a user's shell; the demo must not take them over its own
+        String key = "users-real-key-" + System.nanoTime();
+        Map<String, String> env = Map.of("INCIDENT_API_KEY", key, "INCIDENT_API_URL", "http://127.0.0.1:9");
+        try (JarProcess demo = JarProcess.start(dir, env, "demo", "--incidents", "40")) {
+            assertEquals(0, demo.waitFor(180), demo.output());
+            assertTrue(demo.output().lines().anyMatch(l -> l.startsWith("total") && l.contains(" ok ")), demo.output());
+            assertFalse(demo.output().contains(key), demo.output());
         }
+        assertEquals(40, incidentsInTheDefaultFile());
+    }
+
+    @Test
+    void benchLeavesTheDatabaseInTheShellsIncidentDbUrlAlone() throws Exception {
+        // a user's own synced database, named where the README tells them to name it
+        String users = "jdbc:h2:file:" + dir.resolve("users/incident").toAbsolutePath();
+        try (Connection c = DriverManager.getConnection(users); Statement s = c.createStatement()) {
+            s.execute("CREATE TABLE incidents (id VARCHAR PRIMARY KEY, name VARCHAR)");
+            s.execute("INSERT INTO incidents VALUES ('01USERS', 'the user''s real incident')");
+        }
+        Map<String, String> env = Map.of("INCIDENT_DB_URL", users, "INCIDENT_API_KEY", "users-real-key");
+        try (JarProcess bench = JarProcess.start(dir, env, "bench", "--incidents", "40", "--latency-ms", "1",
+                "--time-scale", "60", "--write-sample", "20")) {
+            assertEquals(0, bench.waitFor(300), bench.output());
+            assertTrue(bench.output().contains("into jdbc:h2:file:") && !bench.output().contains(users), bench.output());
+            assertTrue(bench.output().lines().anyMatch(l -> l.startsWith("bench: incidents=40 ")), bench.output());
+        }
+        try (Connection c = DriverManager.getConnection(users); Statement s = c.createStatement();
+             ResultSet rs = s.executeQuery("SELECT COUNT(*), MAX(name) FROM incidents")) {
+            rs.next();
+            assertEquals(1, rs.getLong(1), "the user's table is as it was");
+            assertEquals("the user's real incident", rs.getString(2));
+        }
+        try (Connection c = DriverManager.getConnection(users); Statement s = c.createStatement();
+             ResultSet rs = s.executeQuery("SELECT COUNT(*) FROM INFORMATION_SCHEMA.TABLES WHERE TABLE_SCHEMA = 'PUBLIC'")) {
+            rs.next();
+            assertEquals(1, rs.getLong(1), "no table of the bench's was written there");
+        }
+    }
+
+    @Test
+    void aPlaceholderOfTheUsersOwnRoutesTakesTheSystemPropertyThenTheEnvironmentThenTheFile() throws Exception {
+        Path extra = Files.createDirectories(dir.resolve("extra"));
+        Path out = dir.resolve("out");
+        Files.writeString(extra.resolve("marker.camel.yaml"), String.join("\n",
+                "- route:",
+                "    id: marker",
+                "    from:",
+                "      uri: \"timer:marker?repeatCount=1&delay=0\"",
+                "      steps:",
+                "        - setBody:",
+                "            constant: \"{{my.marker}}\"",
+                "        - to: \"file:" + out.toAbsolutePath() + "?fileName=marker.txt\"", ""));
+        Files.writeString(dir.resolve("application.properties"), "my.marker = from-file\n");
+        try (SyncHarness h = SyncHarness.start(20)) {
+            Map<String, String> env = simulatorEnv(h);
+            env.put("INCIDENT_STREAMS", "severities");
+            env.put("INCIDENT_ROUTES_EXTRA", extra.toString());
+            assertEquals("from-file", marker(env, out));
+            env.put("MY_MARKER", "from-env");
+            assertEquals("from-env", marker(env, out));
+            env.put("JAVA_TOOL_OPTIONS", "-Dmy.marker=from-system-property");
+            assertEquals("from-system-property", marker(env, out));
+        }
+    }
+
+    /** Syncs with {@code env} and returns what the marker route wrote. */
+    private String marker(Map<String, String> env, Path out) throws Exception {
+        Files.deleteIfExists(out.resolve("marker.txt"));
+        try (JarProcess sync = JarProcess.start(dir, env, "sync")) {
+            assertEquals(0, sync.waitFor(120), sync.output());
+        }
+        return Files.readString(out.resolve("marker.txt"));
     }
 
     @Test
@@ -101,11 +173,7 @@ class JarIT {
             simulate.process.destroy();
             simulate.waitFor(30);
         }
-        try (Connection c = DriverManager.getConnection("jdbc:h2:file:" + dir.resolve("data/incident").toAbsolutePath());
-             Statement s = c.createStatement(); ResultSet rs = s.executeQuery("SELECT COUNT(*) FROM incidents")) {
-            rs.next();
-            assertEquals(300, rs.getLong(1));
-        }
+        assertEquals(300, incidentsInTheDefaultFile());
     }
 
     @Test
@@ -230,6 +298,15 @@ class JarIT {
                         block.substring(block.indexOf("c2 directives:")).contains("Exclude:true")));
             }
             return out;
+        }
+    }
+
+    /** The rows of incidents in the default H2 file, ./data/incident in the test's directory. */
+    private long incidentsInTheDefaultFile() throws Exception {
+        try (Connection c = DriverManager.getConnection("jdbc:h2:file:" + dir.resolve("data/incident").toAbsolutePath());
+             Statement s = c.createStatement(); ResultSet rs = s.executeQuery("SELECT COUNT(*) FROM incidents")) {
+            rs.next();
+            return rs.getLong(1);
         }
     }
 

@@ -20,14 +20,14 @@ import java.util.concurrent.atomic.AtomicReference;
  * of the synced tables and their child tables (not the sync's own bookkeeping, whose names start with
  * {@code _}) is read into memory first, untimed; then, timed, the rows are inserted again with plain
  * JDBC batches of {@value #BATCH} and a commit each into empty tables of the same columns and primary
- * key, in a schema of their own ({@value #SCHEMA}), a table per thread, the largest tables first, until
- * they are on disk. No network, no parsing, no flattening, no swap: a connector that writes these
+ * key, in a schema of their own ({@value #SCHEMA} and a random suffix, dropped again afterwards, also
+ * when the measurement fails), a table per thread, the largest tables first, until they are on disk. No network, no parsing, no flattening, no swap: a connector that writes these
  * tables into this database on this machine cannot take less.
  */
 public final class WriteFloor {
 
-    /** The schema the copies are written into; dropped again afterwards. */
-    public static final String SCHEMA = "write_floor";
+    /** The start of the name of the schema the copies are written into. */
+    public static final String SCHEMA = "write_floor_";
     static final int BATCH = 250;
 
     private WriteFloor() {
@@ -49,56 +49,64 @@ public final class WriteFloor {
     /** Copies every table of the connection's current schema as described above, {@code threads} at once. */
     public static Result measure(Connector connector, int threads) throws Exception {
         List<Table> tables = new ArrayList<>();
+        String schema = SCHEMA + java.util.UUID.randomUUID().toString().replace("-", "").substring(0, 12);
         try (Connection c = connector.open()) {
             for (String name : tableNames(c)) {
                 tables.add(read(c, name));
             }
-            try (Statement s = c.createStatement()) {
-                s.execute("DROP SCHEMA IF EXISTS " + SCHEMA + " CASCADE");
-                s.execute("CREATE SCHEMA " + SCHEMA);
-                for (Table t : tables) {
-                    create(s, t);
+            try {
+                return copy(connector, c, schema, tables, threads);
+            } finally {
+                try (Statement s = c.createStatement()) {
+                    s.execute("DROP SCHEMA IF EXISTS " + schema + " CASCADE");
                 }
             }
-            Dialect dialect = Dialect.of(c);
-            // the copies start with nothing of the sync's left to write
-            dialect.writeThrough(c);
-            tables.sort(Comparator.comparingInt((Table t) -> t.rows().size()).reversed());
-            ConcurrentLinkedQueue<Table> queue = new ConcurrentLinkedQueue<>(tables);
-            AtomicReference<Exception> failed = new AtomicReference<>();
-            com.sun.management.OperatingSystemMXBean os =
-                    (com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
-            long cpu = os.getProcessCpuTime();
-            long start = System.nanoTime();
-            List<Thread> workers = new ArrayList<>();
-            for (int i = 0; i < threads; i++) {
-                Thread worker = new Thread(() -> {
-                    try (Connection w = connector.open()) {
-                        for (Table t = queue.poll(); t != null && failed.get() == null; t = queue.poll()) {
-                            insert(w, t);
-                        }
-                    } catch (Exception e) {
-                        failed.compareAndSet(null, e);
-                    }
-                }, "write-floor-" + i);
-                worker.start();
-                workers.add(worker);
-            }
-            for (Thread worker : workers) {
-                worker.join();
-            }
-            if (failed.get() != null) {
-                throw failed.get();
-            }
-            dialect.writeThrough(c);
-            double seconds = (System.nanoTime() - start) / 1e9;
-            double cpuSeconds = (os.getProcessCpuTime() - cpu) / 1e9;
-            try (Statement s = c.createStatement()) {
-                s.execute("DROP SCHEMA " + SCHEMA + " CASCADE");
-            }
-            long rows = tables.stream().mapToLong(t -> t.rows().size()).sum();
-            return new Result(tables.size(), rows, seconds, cpuSeconds);
         }
+    }
+
+    private static Result copy(Connector connector, Connection c, String schema, List<Table> tables, int threads)
+            throws Exception {
+        try (Statement s = c.createStatement()) {
+            s.execute("CREATE SCHEMA " + schema);
+            for (Table t : tables) {
+                create(s, schema, t);
+            }
+        }
+        Dialect dialect = Dialect.of(c);
+        // the copies start with nothing of the sync's left to write
+        dialect.writeThrough(c);
+        tables.sort(Comparator.comparingInt((Table t) -> t.rows().size()).reversed());
+        ConcurrentLinkedQueue<Table> queue = new ConcurrentLinkedQueue<>(tables);
+        AtomicReference<Exception> failed = new AtomicReference<>();
+        com.sun.management.OperatingSystemMXBean os =
+                (com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
+        long cpu = os.getProcessCpuTime();
+        long start = System.nanoTime();
+        List<Thread> workers = new ArrayList<>();
+        for (int i = 0; i < threads; i++) {
+            Thread worker = new Thread(() -> {
+                try (Connection w = connector.open()) {
+                    for (Table t = queue.poll(); t != null && failed.get() == null; t = queue.poll()) {
+                        insert(w, schema, t);
+                    }
+                } catch (Exception e) {
+                    failed.compareAndSet(null, e);
+                }
+            }, "write-floor-" + i);
+            worker.start();
+            workers.add(worker);
+        }
+        for (Thread worker : workers) {
+            worker.join();
+        }
+        if (failed.get() != null) {
+            throw failed.get();
+        }
+        dialect.writeThrough(c);
+        double seconds = (System.nanoTime() - start) / 1e9;
+        double cpuSeconds = (os.getProcessCpuTime() - cpu) / 1e9;
+        long rows = tables.stream().mapToLong(t -> t.rows().size()).sum();
+        return new Result(tables.size(), rows, seconds, cpuSeconds);
     }
 
     private static List<String> tableNames(Connection c) throws SQLException {
@@ -138,8 +146,8 @@ public final class WriteFloor {
         return new Table(name, key.stream().map(k -> k[1]).toList(), columns, rows);
     }
 
-    private static void create(Statement s, Table t) throws SQLException {
-        String copy = SCHEMA + "." + quote(t.name());
+    private static void create(Statement s, String schema, Table t) throws SQLException {
+        String copy = schema + "." + quote(t.name());
         s.execute("CREATE TABLE " + copy + " AS SELECT * FROM " + quote(t.name()) + " WHERE 1 = 0");
         if (!t.key().isEmpty()) {
             for (String k : t.key()) {
@@ -150,8 +158,8 @@ public final class WriteFloor {
         }
     }
 
-    private static void insert(Connection w, Table t) throws SQLException {
-        StringBuilder sql = new StringBuilder("INSERT INTO ").append(SCHEMA).append('.').append(quote(t.name()))
+    private static void insert(Connection w, String schema, Table t) throws SQLException {
+        StringBuilder sql = new StringBuilder("INSERT INTO ").append(schema).append('.').append(quote(t.name()))
                 .append(" VALUES (");
         for (int i = 0; i < t.columns(); i++) {
             sql.append(i == 0 ? "?" : ", ?");
