@@ -93,8 +93,8 @@ final class Bench implements Callable<Integer> {
 
     @Option(names = "--write-floor",
             description = {"also time plain JDBC batch inserts of every row the sync left, read into memory first, "
-                    + "into empty tables of the same columns and keys: the least time this database takes to store "
-                    + "them, whoever writes (holds every row in the heap: 20000 incidents ran in the default 6 GB)"})
+                    + "into empty tables of the same columns and keys: how long this database takes to store them with "
+                    + "nothing else to do (holds every row in the heap: 20000 incidents ran in the default 6 GB)"})
     boolean writeFloor;
 
     @Spec

@@ -16,13 +16,14 @@ import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicReference;
 
 /**
- * The least time the destination takes to store what a sync left there, whoever writes it. Every row
- * of the synced tables and their child tables (not the sync's own bookkeeping, whose names start with
- * {@code _}) is read into memory first, untimed; then, timed, the rows are inserted again with plain
- * JDBC batches of {@value #BATCH} and a commit each into empty tables of the same columns and primary
- * key, in a schema of their own ({@value #SCHEMA} and a random suffix, dropped again afterwards, also
- * when the measurement fails), a table per thread, the largest tables first, until they are on disk. No network, no parsing, no flattening, no swap: a connector that writes these
- * tables into this database on this machine cannot take less.
+ * How long the destination takes to store what a sync left there, with plain JDBC batch inserts and
+ * nothing else to do. Every row of the synced tables and their child tables (not the sync's own
+ * bookkeeping, whose names start with {@code _}) is read into memory first, untimed; then, timed, the
+ * rows are inserted again with plain JDBC batches of {@value #BATCH} and a commit each into empty
+ * tables of the same columns and primary key, in a schema of their own ({@value #SCHEMA} and a random
+ * suffix, dropped again afterwards, also when the measurement fails), a table per thread, the largest
+ * tables first, until they are on disk. No network, no parsing, no flattening, no swap: a connector
+ * that writes these tables into this database on this machine with plain JDBC batches cannot take less.
  */
 public final class WriteFloor {
 
