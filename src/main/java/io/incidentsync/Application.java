@@ -172,8 +172,10 @@ public final class Application {
      */
     static void valuesFirst(org.apache.camel.CamelContext context) {
         if (context.getPropertiesComponent() instanceof org.apache.camel.component.properties.PropertiesComponent pc) {
-            pc.setEnvironmentVariableMode(org.apache.camel.component.properties.PropertiesComponent.ENVIRONMENT_VARIABLES_MODE_NEVER);
-            pc.setSystemPropertiesMode(org.apache.camel.component.properties.PropertiesComponent.SYSTEM_PROPERTIES_MODE_NEVER);
+            pc.setEnvironmentVariableMode(
+                    org.apache.camel.component.properties.PropertiesComponent.ENVIRONMENT_VARIABLES_MODE_NEVER);
+            pc.setSystemPropertiesMode(
+                    org.apache.camel.component.properties.PropertiesComponent.SYSTEM_PROPERTIES_MODE_NEVER);
             pc.addPropertiesSource(new EnvironmentSource());
         }
     }
