@@ -12,6 +12,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.stream.Collectors;
 
 /**
@@ -153,6 +154,10 @@ public abstract class Dialect {
 
     /** The tables of the current schema whose names start with this prefix, in lower case. */
     public List<String> tables(Connection connection, String prefix) throws SQLException {
+        return readCatalogue(() -> tablesOnce(connection, prefix));
+    }
+
+    private List<String> tablesOnce(Connection connection, String prefix) throws SQLException {
         List<String> out = new ArrayList<>();
         String current = currentSchema(connection);
         try (ResultSet rs = connection.getMetaData().getTables(null, null, "%", new String[] {"TABLE"})) {
@@ -223,6 +228,10 @@ public abstract class Dialect {
 
     /** The table's columns by lower-case name with their JDBC type names, or an empty map when it does not exist. */
     public Map<String, String> columns(Connection connection, String table) throws SQLException {
+        return readCatalogue(() -> columnsOnce(connection, table));
+    }
+
+    private Map<String, String> columnsOnce(Connection connection, String table) throws SQLException {
         Map<String, String> out = new LinkedHashMap<>();
         DatabaseMetaData meta = connection.getMetaData();
         try (ResultSet rs = meta.getColumns(null, null, storedCase(table), null)) {
@@ -240,6 +249,16 @@ public abstract class Dialect {
         return out;
     }
 
+    /** A read of the database's catalogue (its tables, columns, views, grants). */
+    protected interface CatalogueRead<T> {
+        T read() throws SQLException;
+    }
+
+    /** Runs a catalogue read; a dialect whose catalogue can fail under other connections' DDL retries it. */
+    protected <T> T readCatalogue(CatalogueRead<T> read) throws SQLException {
+        return read.read();
+    }
+
     protected String currentSchema(Connection connection) throws SQLException {
         String schema = connection.getSchema();
         return schema == null ? "" : schema;
@@ -249,9 +268,54 @@ public abstract class Dialect {
         /** One row, locked by the transaction of the sync that is writing. */
         static final String LOCK_TABLE = "_sync_lock";
 
+        /** Tries of one catalogue read that meets tables being dropped; each try takes about a millisecond. */
+        static final int CATALOGUE_TRIES = 20;
+
+        /** Catalogue reads read again in this process, for the test that provokes them. */
+        static final AtomicLong CATALOGUE_RETRIES = new AtomicLong();
+
         @Override
         protected String storedCase(String identifier) {
             return identifier.toUpperCase(Locale.ROOT);
+        }
+
+        /**
+         * H2's INFORMATION_SCHEMA (behind DatabaseMetaData too) walks the schema's tables without a lock,
+         * and a table that another connection drops at that moment has lost its name: the read fails with
+         * H2's "General error" and a NullPointerException inside H2 (seen with the other tables' writers
+         * and swaps, one read in some 20,000). The same read a moment later answers, so it is read again;
+         * any other error, or the same one {@link #CATALOGUE_TRIES} times, is thrown.
+         */
+        @Override
+        protected <T> T readCatalogue(CatalogueRead<T> read) throws SQLException {
+            for (int attempt = 1; ; attempt++) {
+                try {
+                    return read.read();
+                } catch (SQLException e) {
+                    if (attempt >= CATALOGUE_TRIES || !metDroppedTable(e)) {
+                        throw e;
+                    }
+                    CATALOGUE_RETRIES.incrementAndGet();
+                    Thread.onSpinWait();
+                    if (attempt > 2) {
+                        try {
+                            Thread.sleep(attempt);
+                        } catch (InterruptedException stop) {
+                            Thread.currentThread().interrupt();
+                            throw e;
+                        }
+                    }
+                }
+            }
+        }
+
+        /**
+         * H2's general error (50000) caused by a NullPointerException inside H2; through H2's server
+         * (AUTO_SERVER, a second process) only the message names it.
+         */
+        static boolean metDroppedTable(SQLException e) {
+            return e.getErrorCode() == 50000 && (e.getCause() instanceof NullPointerException
+                    || String.valueOf(e.getMessage()).contains("java.lang.NullPointerException"));
         }
 
         @Override
@@ -285,15 +349,17 @@ public abstract class Dialect {
                     + " WHERE k.TABLE_SCHEMA = CURRENT_SCHEMA AND k.TABLE_NAME = ?)"
                     + " OR EXISTS (SELECT 1 FROM INFORMATION_SCHEMA.INDEXES"
                     + " WHERE TABLE_SCHEMA = CURRENT_SCHEMA AND TABLE_NAME = ? AND INDEX_TYPE_NAME <> 'PRIMARY KEY')";
-            try (PreparedStatement ps = connection.prepareStatement(sql)) {
-                for (int i = 1; i <= 4; i++) {
-                    ps.setString(i, storedCase(live));
+            return readCatalogue(() -> {
+                try (PreparedStatement ps = connection.prepareStatement(sql)) {
+                    for (int i = 1; i <= 4; i++) {
+                        ps.setString(i, storedCase(live));
+                    }
+                    try (ResultSet rs = ps.executeQuery()) {
+                        rs.next();
+                        return !rs.getBoolean(1);
+                    }
                 }
-                try (ResultSet rs = ps.executeQuery()) {
-                    rs.next();
-                    return !rs.getBoolean(1);
-                }
-            }
+            });
         }
 
         @Override
