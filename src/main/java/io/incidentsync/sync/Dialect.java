@@ -268,7 +268,7 @@ public abstract class Dialect {
         /** One row, locked by the transaction of the sync that is writing. */
         static final String LOCK_TABLE = "_sync_lock";
 
-        /** Tries of one catalogue read that meets tables being dropped; each try takes about a millisecond. */
+        /** Tries of one catalogue read that keeps meeting tables being dropped. */
         static final int CATALOGUE_TRIES = 20;
 
         /** Catalogue reads read again in this process, for the test that provokes them. */
@@ -296,14 +296,12 @@ public abstract class Dialect {
                         throw e;
                     }
                     CATALOGUE_RETRIES.incrementAndGet();
-                    Thread.onSpinWait();
-                    if (attempt > 2) {
-                        try {
-                            Thread.sleep(attempt);
-                        } catch (InterruptedException stop) {
-                            Thread.currentThread().interrupt();
-                            throw e;
-                        }
+                    try {
+                        // at once, then a millisecond more each time: some 170 ms in all
+                        Thread.sleep(attempt - 1);
+                    } catch (InterruptedException stop) {
+                        Thread.currentThread().interrupt();
+                        throw e;
                     }
                 }
             }
