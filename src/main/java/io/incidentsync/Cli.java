@@ -1,7 +1,11 @@
 package io.incidentsync;
 
+import io.incidentsync.bench.Bench;
+import io.incidentsync.cli.Application;
+import io.incidentsync.cli.Demo;
+import io.incidentsync.cli.JitChoice;
 import io.incidentsync.simulator.SimulateCommand;
-import io.incidentsync.sync.SyncRun;
+import io.incidentsync.run.SyncRun;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Help;
@@ -46,8 +50,8 @@ public final class Cli implements Callable<Integer> {
     static final String POM_PROPERTIES = "META-INF/maven/io.incidentsync/incident-io-sync/pom.properties";
 
     /** The exit codes of a sync, as two lines of a usage's footer. */
-    static final String EXIT_CODES = "Exit codes: 0 every enabled table synced; 1 a table failed, with one line";
-    static final String EXIT_CODES_CONTINUED = "per cause on standard error; 2 configuration error or bad usage.";
+    public static final String EXIT_CODES = "Exit codes: 0 every enabled table synced; 1 a table failed, with one line";
+    public static final String EXIT_CODES_CONTINUED = "per cause on standard error; 2 configuration error or bad usage.";
 
     private final PrintStream err;
 
@@ -81,12 +85,12 @@ public final class Cli implements Callable<Integer> {
         System.exit(run(args, System.out, System.err));
     }
 
-    static int run(String[] args, PrintStream out, PrintStream err) {
+    public static int run(String[] args, PrintStream out, PrintStream err) {
         return run(args, System.getenv("INCIDENT_API_KEY"), out, err);
     }
 
     /** As {@link #run(String[], PrintStream, PrintStream)}, with the key {@code simulate} falls back on given. */
-    static int run(String[] args, String simulatorKey, PrintStream out, PrintStream err) {
+    public static int run(String[] args, String simulatorKey, PrintStream out, PrintStream err) {
         CommandLine cli = commandLine(simulatorKey, out, err);
         try {
             return cli.execute(args);
@@ -221,7 +225,7 @@ public final class Cli implements Callable<Integer> {
     }
 
     /** Prints each configuration problem on its own line; true when there was any. */
-    static boolean misconfigured(Application app, PrintStream err) {
+    public static boolean misconfigured(Application app, PrintStream err) {
         List<String> problems = app.settings().validate();
         problems.forEach(p -> err.println("configuration error: " + p));
         return !problems.isEmpty();
@@ -245,7 +249,7 @@ public final class Cli implements Callable<Integer> {
      * One line for each cause of failure, naming the tables it failed: {@code users: cause}, or
      * {@code every table: cause} when one cause (a wrong key, an unreachable database) failed them all.
      */
-    static List<String> failureLines(SyncRun run) {
+    public static List<String> failureLines(SyncRun run) {
         Map<String, List<String>> tablesByCause = new LinkedHashMap<>();
         run.results().stream().filter(r -> !r.ok())
                 .forEach(r -> tablesByCause.computeIfAbsent(r.error(), cause -> new ArrayList<>()).add(r.table()));

@@ -1,13 +1,15 @@
 package io.incidentsync;
 
+import io.incidentsync.run.ClusteredScheduler;
+import io.incidentsync.run.Observability;
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
-import io.incidentsync.sync.Catalog;
-import io.incidentsync.sync.IncidentApi;
-import io.incidentsync.sync.IncidentSync;
-import io.incidentsync.sync.RateBudget;
-import io.incidentsync.sync.Settings;
-import io.incidentsync.sync.SqlParameters;
+import io.incidentsync.schema.Catalog;
+import io.incidentsync.api.IncidentApi;
+import io.incidentsync.run.IncidentSync;
+import io.incidentsync.api.RateBudget;
+import io.incidentsync.config.Settings;
+import io.incidentsync.store.SqlParameters;
 import org.apache.camel.component.http.HttpComponent;
 import org.apache.camel.CamelConfiguration;
 import org.apache.camel.CamelContext;
@@ -62,8 +64,8 @@ public class IncidentSyncConfiguration implements CamelConfiguration {
         IncidentSync sync = new IncidentSync(settings, dataSource, fromSettings, catalog, api);
         context.getRegistry().bind("incidentSync", sync);
         // the webhook routes' steps (webhooks.camel.yaml); without incident.webhook.secret they answer 404
-        context.getRegistry().bind("incidentWebhooks", new io.incidentsync.sync.IncidentWebhooks(
-                new io.incidentsync.sync.WebhookReceiver(settings.webhookSecret(), java.time.Clock.systemUTC()), sync.metrics()));
+        context.getRegistry().bind("incidentWebhooks", new io.incidentsync.webhooks.IncidentWebhooks(
+                new io.incidentsync.webhooks.WebhookReceiver(settings.webhookSecret(), java.time.Clock.systemUTC()), sync.metrics()));
         sync.startProgress(context.getExecutorServiceManager().newSingleThreadScheduledExecutor(this, "incident-sync-progress"),
                 settings.progressSeconds());
         DataSource checked = dataSource;

@@ -1,5 +1,6 @@
 package io.incidentsync;
 
+import io.incidentsync.bench.Bench;
 import io.incidentsync.bench.Floor;
 import io.incidentsync.simulator.Simulator;
 import io.incidentsync.simulator.SimulatorConfig;

@@ -1,6 +1,6 @@
 package io.incidentsync;
 
-import io.incidentsync.sync.Settings;
+import io.incidentsync.config.Settings;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.w3c.dom.Element;

@@ -1,8 +1,9 @@
 package io.incidentsync;
 
+import io.incidentsync.cli.Application;
 import io.incidentsync.HostileApi.Reply;
-import io.incidentsync.sync.IncidentSync;
-import io.incidentsync.sync.SyncRun;
+import io.incidentsync.run.IncidentSync;
+import io.incidentsync.run.SyncRun;
 import org.apache.camel.CamelExecutionException;
 import org.apache.camel.ProducerTemplate;
 import org.apache.camel.main.Main;

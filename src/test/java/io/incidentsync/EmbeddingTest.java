@@ -1,5 +1,6 @@
 package io.incidentsync;
 
+import io.incidentsync.cli.Application;
 import org.apache.camel.builder.RouteBuilder;
 import org.apache.camel.main.Main;
 import org.h2.jdbcx.JdbcDataSource;

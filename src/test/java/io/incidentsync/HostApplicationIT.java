@@ -140,9 +140,9 @@ class HostApplicationIT {
                     "the host's own route logs through log: in the host's layout" + tail);
             assertTrue(lines.contains(HOST + "INFO  | com.example.host.audit | host route: the sync ended, ok=true"),
                     "the host's route gets the sync's result" + tail);
-            assertTrue(lines.stream().anyMatch(l -> l.startsWith(HOST + "INFO  | io.incidentsync.sync.IncidentSync | incidents: finished: 300 rows ")),
+            assertTrue(lines.stream().anyMatch(l -> l.startsWith(HOST + "INFO  | io.incidentsync.run.IncidentSync | incidents: finished: 300 rows ")),
                     "our log lines come out in the host's layout" + tail);
-            assertTrue(lines.stream().anyMatch(l -> l.matches(Pattern.quote(HOST + "INFO  | io.incidentsync.sync.IncidentSync | sync ")
+            assertTrue(lines.stream().anyMatch(l -> l.matches(Pattern.quote(HOST + "INFO  | io.incidentsync.run.IncidentSync | sync ")
                     + "\\S+ succeeded:")), "our run's summary line in the host's layout" + tail);
             List<String> foreign = lines.stream()
                     .filter(l -> OTHER_LAYOUT.matcher(l).matches() || l.startsWith("SLF4J") || l.contains("StatusLogger"))
@@ -220,7 +220,7 @@ class HostApplicationIT {
                 package com.example.host;
 
                 import io.incidentsync.IncidentSyncConfiguration;
-                import io.incidentsync.sync.SyncRun;
+                import io.incidentsync.run.SyncRun;
                 import org.apache.camel.builder.RouteBuilder;
                 import org.apache.camel.main.Main;
 

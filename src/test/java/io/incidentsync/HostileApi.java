@@ -1,5 +1,6 @@
 package io.incidentsync;
 
+import io.incidentsync.cli.Application;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import org.junit.jupiter.api.extension.AfterEachCallback;

@@ -1,5 +1,6 @@
 package io.incidentsync;
 
+import io.incidentsync.cli.JitChoice;
 import io.incidentsync.simulator.SimulatorClient;
 
 import org.junit.jupiter.api.Test;

@@ -1,5 +1,6 @@
 package io.incidentsync;
 
+import io.incidentsync.cli.JitChoice;
 import org.junit.jupiter.api.Test;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;

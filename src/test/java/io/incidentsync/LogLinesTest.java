@@ -1,8 +1,9 @@
 package io.incidentsync;
 
+import io.incidentsync.cli.Application;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.incidentsync.sync.Settings;
+import io.incidentsync.config.Settings;
 import org.junit.jupiter.api.Test;
 
 import java.util.HashMap;

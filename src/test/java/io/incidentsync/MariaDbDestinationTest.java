@@ -1,6 +1,6 @@
 package io.incidentsync;
 
-import io.incidentsync.sync.Dialect;
+import io.incidentsync.store.Dialect;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 

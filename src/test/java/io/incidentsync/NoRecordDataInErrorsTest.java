@@ -1,7 +1,7 @@
 package io.incidentsync;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.incidentsync.sync.Settings;
+import io.incidentsync.config.Settings;
 import org.junit.jupiter.api.Test;
 
 import java.nio.file.Files;

@@ -1,5 +1,6 @@
 package io.incidentsync;
 
+import io.incidentsync.cli.Application;
 import org.apache.camel.main.Main;
 import org.h2.tools.Server;
 import org.junit.jupiter.api.Test;

@@ -76,8 +76,8 @@ final class OracleComparison {
     static Set<String> wholeObjects(String table) {
         Set<String> out = new java.util.HashSet<>();
         if (PATHS.containsKey(table)) {
-            for (io.incidentsync.sync.Catalog.Column c : io.incidentsync.sync.Catalog.load().listing(PATHS.get(table)).columns()) {
-                if (c.type() == io.incidentsync.sync.ColumnType.JSON && !c.array()) {
+            for (io.incidentsync.schema.Catalog.Column c : io.incidentsync.schema.Catalog.load().listing(PATHS.get(table)).columns()) {
+                if (c.type() == io.incidentsync.schema.ColumnType.JSON && !c.array()) {
                     out.add(c.name());
                 }
             }
@@ -196,7 +196,7 @@ final class OracleComparison {
     /** The child table of an array: the parent's name and the field's path, hashed past 63 characters as the README says. */
     static String childTable(String parent, List<String> path) {
         // a path through an object keyed by data names its column as the README says (hashed when not plain)
-        String full = parent + "__" + io.incidentsync.sync.RecordFlattener.columnName(path);
+        String full = parent + "__" + io.incidentsync.schema.RecordFlattener.columnName(path);
         if (full.length() <= 63) {
             return full;
         }
@@ -287,7 +287,7 @@ final class OracleComparison {
                 flatten(f.getValue(), at, out, whole);
             } else {
                 out.put(name.matches("[a-z0-9_]*") && name.length() <= 63 ? name
-                        : io.incidentsync.sync.RecordFlattener.columnName(at), f.getValue());
+                        : io.incidentsync.schema.RecordFlattener.columnName(at), f.getValue());
             }
         }
     }

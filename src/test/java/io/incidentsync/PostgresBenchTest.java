@@ -1,5 +1,6 @@
 package io.incidentsync;
 
+import io.incidentsync.bench.Bench;
 import org.junit.jupiter.api.Test;
 
 import java.io.ByteArrayOutputStream;

@@ -1,8 +1,8 @@
 package io.incidentsync;
 
 import io.incidentsync.simulator.SimulatorConfig;
-import io.incidentsync.sync.RateBudget;
-import io.incidentsync.sync.SyncRun;
+import io.incidentsync.api.RateBudget;
+import io.incidentsync.run.SyncRun;
 import org.junit.jupiter.api.Test;
 
 import java.time.Instant;

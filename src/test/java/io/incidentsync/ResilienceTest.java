@@ -1,6 +1,6 @@
 package io.incidentsync;
 
-import io.incidentsync.sync.SyncRun;
+import io.incidentsync.run.SyncRun;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;

@@ -57,7 +57,7 @@ class SecretsTest {
         builder.redirectOutput(output.toFile());
         Map<String, String> env = builder.environment();
         env.keySet().removeIf(name -> name.startsWith("INCIDENT_"));
-        h.overrides(KEY).forEach((key, value) -> env.put(io.incidentsync.sync.Settings.envName(key), value));
+        h.overrides(KEY).forEach((key, value) -> env.put(io.incidentsync.config.Settings.envName(key), value));
         env.put("INCIDENT_LOG_LEVEL", "TRACE");
         env.put("INCIDENT_LOG_ROOT_LEVEL", "TRACE");
         Process process = builder.directory(new File(System.getProperty("user.dir"))).start();

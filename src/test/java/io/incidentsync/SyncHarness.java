@@ -1,8 +1,9 @@
 package io.incidentsync;
 
+import io.incidentsync.cli.Application;
 import io.incidentsync.simulator.Simulator;
 import io.incidentsync.simulator.SimulatorConfig;
-import io.incidentsync.sync.SyncRun;
+import io.incidentsync.run.SyncRun;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;

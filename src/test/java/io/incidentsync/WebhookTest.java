@@ -1,5 +1,6 @@
 package io.incidentsync;
 
+import io.incidentsync.cli.Application;
 import io.incidentsync.simulator.ChangeSet;
 import io.incidentsync.simulator.Webhooks;
 import org.apache.camel.main.Main;

@@ -2,7 +2,7 @@ package io.incidentsync;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.incidentsync.sync.SyncRun;
+import io.incidentsync.run.SyncRun;
 import org.junit.jupiter.api.Test;
 
 import java.nio.file.Files;

@@ -1,7 +1,7 @@
 package io.incidentsync.routes;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.incidentsync.sync.SyncRun;
+import io.incidentsync.run.SyncRun;
 import org.apache.camel.Exchange;
 import org.apache.camel.component.mock.MockEndpoint;
 import org.junit.jupiter.api.Test;

@@ -1,8 +1,8 @@
 package io.incidentsync.routes;
 
-import io.incidentsync.sync.Catalog;
-import io.incidentsync.sync.SqlParameters;
-import io.incidentsync.sync.SyncRun;
+import io.incidentsync.schema.Catalog;
+import io.incidentsync.store.SqlParameters;
+import io.incidentsync.run.SyncRun;
 import org.apache.camel.Exchange;
 import org.apache.camel.component.mock.MockEndpoint;
 import org.junit.jupiter.api.Test;

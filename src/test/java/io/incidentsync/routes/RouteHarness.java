@@ -1,8 +1,8 @@
 package io.incidentsync.routes;
 
 import io.incidentsync.IncidentSyncConfiguration;
-import io.incidentsync.sync.IncidentSync;
-import io.incidentsync.sync.SyncRun;
+import io.incidentsync.run.IncidentSync;
+import io.incidentsync.run.SyncRun;
 import org.apache.camel.builder.AdviceWith;
 import org.apache.camel.builder.AdviceWithRouteBuilder;
 import org.apache.camel.component.mock.MockEndpoint;

@@ -1,7 +1,7 @@
 package io.incidentsync.routes;
 
-import io.incidentsync.sync.Streams;
-import io.incidentsync.sync.SyncRun;
+import io.incidentsync.run.Streams;
+import io.incidentsync.run.SyncRun;
 import org.apache.camel.Route;
 import org.apache.camel.builder.NotifyBuilder;
 import org.apache.camel.component.mock.MockEndpoint;

@@ -1,6 +1,6 @@
 package io.incidentsync.routes;
 
-import io.incidentsync.sync.SyncRun;
+import io.incidentsync.run.SyncRun;
 import org.apache.camel.ServiceStatus;
 import org.apache.camel.builder.NotifyBuilder;
 import org.apache.camel.component.quartz.QuartzEndpoint;
