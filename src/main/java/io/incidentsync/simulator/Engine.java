@@ -39,12 +39,7 @@ final class Engine {
 
     /** An EngineParamBindingV2 with several values. */
     static ObjectNode many(ObjectNode... values) {
-        ObjectNode node = Json.object();
-        ArrayNode array = node.putArray("array_value");
-        for (ObjectNode value : values) {
-            array.add(value);
-        }
-        return node;
+        return listOf("array_value", values);
     }
 
     static ObjectNode returns(String type, boolean array) {
@@ -76,10 +71,15 @@ final class Engine {
 
     /** A ConditionGroupV2: all of its conditions must hold. */
     static ObjectNode group(ObjectNode... conditions) {
+        return listOf("conditions", conditions);
+    }
+
+    /** An object whose one field, {@code key}, is the array of {@code items}. */
+    private static ObjectNode listOf(String key, ObjectNode... items) {
         ObjectNode node = Json.object();
-        ArrayNode array = node.putArray("conditions");
-        for (ObjectNode condition : conditions) {
-            array.add(condition);
+        ArrayNode array = node.putArray(key);
+        for (ObjectNode item : items) {
+            array.add(item);
         }
         return node;
     }

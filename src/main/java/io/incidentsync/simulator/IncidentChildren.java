@@ -88,22 +88,13 @@ final class IncidentChildren {
     ObjectNode action(Ids ids, int record) {
         int incident = actionParent(record);
         Rand rand = new Rand(seed, TableCode.ACTION.ordinal(), record);
-        long created = incidents.createdOffset(incident) + rand.between(60_000, 7_200_000);
-        long updated = created + rand.nextInt(86_400_000);
-        String status = rand.pick(STATUSES);
-        ObjectNode node = Json.object();
-        if (rand.chance(0.8)) {
-            node.set("assignee", users.embedded(incidents.userFor(rand)));
-        }
-        if (status.equals("completed")) {
-            node.put("completed_at", times.at(updated));
-        }
-        node.put("created_at", times.at(created));
+        Assigned assigned = assigned(rand, incident, 60_000, 7_200_000, 86_400_000, 0.8);
+        ObjectNode node = assigned.node();
         node.put("description", Texts.words(rand, rand.between(3, 30)));
         node.put("id", ids.id(record));
         node.put("incident_id", incidents.ids().id(incident));
-        node.put("status", status);
-        node.put("updated_at", times.at(updated));
+        node.put("status", assigned.status());
+        node.put("updated_at", times.at(assigned.updated()));
         node.put("organisation_id", catalog.organisationId);
         return node;
     }
@@ -111,17 +102,8 @@ final class IncidentChildren {
     ObjectNode followUp(Ids ids, int record) {
         int incident = followUpParent(record);
         Rand rand = new Rand(seed, TableCode.FOLLOW_UP.ordinal(), record);
-        long created = incidents.createdOffset(incident) + rand.between(3_600_000, 172_800_000);
-        long updated = created + rand.nextInt(604_800_000);
-        String status = rand.pick(STATUSES);
-        ObjectNode node = Json.object();
-        if (rand.chance(0.7)) {
-            node.set("assignee", users.embedded(incidents.userFor(rand)));
-        }
-        if (status.equals("completed")) {
-            node.put("completed_at", times.at(updated));
-        }
-        node.put("created_at", times.at(created));
+        Assigned assigned = assigned(rand, incident, 3_600_000, 172_800_000, 604_800_000, 0.7);
+        ObjectNode node = assigned.node();
         if (rand.chance(0.75)) {
             node.put("description", Texts.words(rand, rand.between(5, 50)));
         }
@@ -137,9 +119,28 @@ final class IncidentChildren {
         if (rand.chance(0.6)) {
             node.set("priority", rand.pick(catalog.priorities));
         }
-        node.put("status", status);
+        node.put("status", assigned.status());
         node.put("title", Texts.words(rand, rand.between(2, 8)).replace('\n', ' '));
-        node.put("updated_at", times.at(updated));
+        node.put("updated_at", times.at(assigned.updated()));
         return node;
+    }
+
+    /** An action's or follow-up's start: created after its incident, maybe assigned, completed when its status says so. */
+    private record Assigned(ObjectNode node, String status, long updated) {
+    }
+
+    private Assigned assigned(Rand rand, int incident, int minDelay, int maxDelay, int maxAge, double assignedChance) {
+        long created = incidents.createdOffset(incident) + rand.between(minDelay, maxDelay);
+        long updated = created + rand.nextInt(maxAge);
+        String status = rand.pick(STATUSES);
+        ObjectNode node = Json.object();
+        if (rand.chance(assignedChance)) {
+            node.set("assignee", users.embedded(incidents.userFor(rand)));
+        }
+        if (status.equals("completed")) {
+            node.put("completed_at", times.at(updated));
+        }
+        node.put("created_at", times.at(created));
+        return new Assigned(node, status, updated);
     }
 }
