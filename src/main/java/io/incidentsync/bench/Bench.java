@@ -49,7 +49,7 @@ import java.util.stream.Stream;
  */
 @Command(name = "bench", mixinStandardHelpOptions = true, sortOptions = false, sortSynopsis = false,
         description = {"Measure a full sync against the simulator.",
-                "Starts the incident.io simulator in this process, syncs all twelve tables into a fresh database "
+                "Starts the incident.io simulator in this process, syncs all 25 tables into a fresh database "
                         + "and reports requests, wall time, write throughput and peak heap against their floors."},
         optionListHeading = "%nOptions:%n",
         footer = {"",

@@ -66,11 +66,11 @@ public final class ChildTables {
     }
 
     /** The child table of an array column of a table: {@code incidents__custom_field_entries}, at most 63 characters. */
-    static String tableName(String table, String column) {
+    public static String tableName(String table, String column) {
         return TableLoad.derivedName(table + "__", column);
     }
 
-    static String levelColumn(int level) {
+    public static String levelColumn(int level) {
         return "_sdc_level_" + level + "_id";
     }
 

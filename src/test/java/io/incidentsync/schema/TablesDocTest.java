@@ -1,0 +1,95 @@
+package io.incidentsync.schema;
+
+import io.incidentsync.run.Streams;
+import org.junit.jupiter.api.Test;
+import org.snakeyaml.engine.v2.api.Load;
+import org.snakeyaml.engine.v2.api.LoadSettings;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Collectors;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
+
+/**
+ * docs/tables.md is what {@link TablesDoc} renders from the catalog and the tables of
+ * routes/streams.camel.yaml. With {@code -Dincident.docs.write=true} the test rewrites the file instead.
+ */
+class TablesDocTest {
+
+    private static final Path DOC = Path.of("docs/tables.md");
+    private static final String REWRITE = "mvn -B -q test -Dtest=TablesDocTest -Dincident.docs.write=true";
+
+    /** The table, path and primaryKey parameters of every templatedRoute entry, in the file's order. */
+    @SuppressWarnings("unchecked")
+    static List<TablesDoc.Table> streams() throws Exception {
+        Object yaml = new Load(LoadSettings.builder().build())
+                .loadFromString(Files.readString(Path.of("routes/streams.camel.yaml")));
+        List<TablesDoc.Table> tables = new ArrayList<>();
+        for (Object entry : (List<Object>) yaml) {
+            Map<String, Object> route = (Map<String, Object>) ((Map<String, Object>) entry).get("templatedRoute");
+            Map<String, String> parameters = ((List<Map<String, Object>>) route.get("parameters")).stream()
+                    .collect(Collectors.toMap(p -> (String) p.get("name"), p -> String.valueOf(p.get("value"))));
+            tables.add(new TablesDoc.Table(parameters.get("table"), parameters.get("path"), parameters.get("primaryKey")));
+        }
+        return tables;
+    }
+
+    @Test
+    void docsTablesMdIsTheRenderingOfTheCatalogAndTheRoutes() throws Exception {
+        String rendered = TablesDoc.render(Catalog.load(), streams());
+        if (Boolean.getBoolean("incident.docs.write")) {
+            Files.createDirectories(DOC.getParent());
+            Files.writeString(DOC, rendered);
+            return;
+        }
+        if (!Files.exists(DOC)) {
+            fail(DOC + " is missing; write it with " + REWRITE + " and commit it");
+        }
+        String committed = Files.readString(DOC);
+        if (!committed.equals(rendered)) {
+            fail(DOC + " differs from what TablesDoc renders from the catalog and routes/streams.camel.yaml, "
+                    + firstDifference(committed, rendered) + "; if the change to the catalog or the routes is meant, "
+                    + "rewrite the file with " + REWRITE + " and commit it");
+        }
+    }
+
+    @Test
+    void everyTableOfTheRoutesAndEveryColumnOfTheCatalogIsOnThePage() throws Exception {
+        List<TablesDoc.Table> tables = streams();
+        assertEquals(List.copyOf(new java.util.TreeSet<>(Streams.ALL)),
+                tables.stream().map(TablesDoc.Table::table).sorted().collect(Collectors.toList()),
+                "routes/streams.camel.yaml declares every table once");
+        Catalog catalog = Catalog.load();
+        String page = TablesDoc.render(catalog, tables);
+        for (TablesDoc.Table t : tables) {
+            assertTrue(page.contains("\n## " + t.table() + "\n\n`GET " + t.path() + "`, primary key "), t.table());
+            for (Catalog.Column c : catalog.listing(t.path()).columns()) {
+                assertTrue(page.contains("| `" + c.name() + "` |"), t.table() + "." + c.name());
+            }
+        }
+        assertTrue(page.contains("| `incidents__custom_field_entries` | `custom_field_entries` |"), "a child table");
+        assertTrue(page.contains("| `schedule_id` | text | primary key; not a field of the record"), "a key the sync adds");
+        assertTrue(page.contains("| `entry_list` | text | primary key; the list of the answer the record came from: "),
+                "the list column");
+    }
+
+    /** Where two texts first differ, as a line number and both lines. */
+    static String firstDifference(String committed, String rendered) {
+        String[] a = committed.split("\n", -1);
+        String[] b = rendered.split("\n", -1);
+        for (int i = 0; i < Math.max(a.length, b.length); i++) {
+            String was = i < a.length ? a[i] : "(end of file)";
+            String is = i < b.length ? b[i] : "(end of file)";
+            if (!was.equals(is)) {
+                return "first at line " + (i + 1) + ": the file has \"" + was + "\", the rendering \"" + is + "\"";
+            }
+        }
+        return "in its line endings";
+    }
+}
