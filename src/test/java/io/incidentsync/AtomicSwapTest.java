@@ -4,6 +4,9 @@ import io.incidentsync.run.SyncRun;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.Parameter;
+import org.junit.jupiter.params.ParameterizedClass;
+import org.junit.jupiter.params.provider.MethodSource;
 
 import java.sql.Connection;
 import java.sql.ResultSet;
@@ -21,13 +24,19 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** Full-table replication never shows a half-written table, and a failed sync keeps yesterday's rows. */
+@ParameterizedClass(name = "on {0}")
+@MethodSource("io.incidentsync.Destination#all")
 class AtomicSwapTest {
+
+    /** The database this run of the class writes to. */
+    @Parameter
+    Destination db;
 
     SyncHarness h;
 
-    /** The harness whose database these tests check; the PostgreSQL variant overrides it. */
+    /** A harness on this run's database. */
     SyncHarness harness(int incidents) throws Exception {
-        return SyncHarness.start(incidents);
+        return db.harness(incidents);
     }
 
     @BeforeEach

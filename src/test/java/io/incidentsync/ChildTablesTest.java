@@ -3,6 +3,9 @@ package io.incidentsync;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.Parameter;
+import org.junit.jupiter.params.ParameterizedClass;
+import org.junit.jupiter.params.provider.MethodSource;
 
 import java.sql.Connection;
 import java.sql.ResultSet;
@@ -21,15 +24,21 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * Arrays as child tables (Stitch's de-nesting): names, keys, one row per element, replaced with their
  * parent in one step, and incident.arrays choosing child tables, JSON columns or both.
  */
+@ParameterizedClass(name = "on {0}")
+@MethodSource("io.incidentsync.Destination#all")
 class ChildTablesTest {
+
+    /** The database this run of the class writes to. */
+    @Parameter
+    Destination db;
 
     static final String STREAMS = "incident_updates,actions,incidents,users";
 
     SyncHarness h;
 
-    /** The harness whose database these tests check; the PostgreSQL and MariaDB variants override it. */
+    /** A harness on this run's database. */
     SyncHarness harness(int incidents) throws Exception {
-        return SyncHarness.start(incidents);
+        return db.harness(incidents);
     }
 
     @BeforeEach

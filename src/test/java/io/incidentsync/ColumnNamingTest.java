@@ -5,6 +5,9 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.params.Parameter;
+import org.junit.jupiter.params.ParameterizedClass;
+import org.junit.jupiter.params.provider.MethodSource;
 
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -25,7 +28,13 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * Field names that fold to the same text never share a column: every field of a record keeps its
  * value in a column of its own, and no field overwrites the primary key or the product's own columns.
  */
+@ParameterizedClass(name = "on {0}")
+@MethodSource("io.incidentsync.Destination#all")
 class ColumnNamingTest {
+
+    /** The database this run of the class writes to. */
+    @Parameter
+    Destination db;
 
     /** Two field names longer than PostgreSQL's 63 bytes whose 32-bit Java hash codes are equal. */
     static final String LONG_AAN = "p".repeat(70) + "aan";
@@ -35,14 +44,10 @@ class ColumnNamingTest {
     final HostileApi api = HostileApi.forEachTest();
     HostileApi.Sync sync;
 
-    /** Where the sync writes; the PostgreSQL variant points it to a fresh schema. */
-    void destination(HostileApi.Sync sync) throws Exception {
-    }
-
     @BeforeEach
     void start() throws Exception {
         sync = new HostileApi.Sync(api, "users");
-        destination(sync);
+        db.on(sync);
     }
 
     @AfterEach

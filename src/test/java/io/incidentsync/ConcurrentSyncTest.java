@@ -10,6 +10,9 @@ import org.apache.camel.main.Main;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.Parameter;
+import org.junit.jupiter.params.ParameterizedClass;
+import org.junit.jupiter.params.provider.MethodSource;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -36,9 +39,15 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /**
  * Two syncs into one destination never mix their rows: while one is writing, a second one (from another
  * process, another application, or the same one) refuses at once with one line and touches nothing, and
- * the first ends with exactly its own rows. The PostgreSQL variant overrides {@link #destination()}.
+ * the first ends with exactly its own rows.
  */
+@ParameterizedClass(name = "on {0}")
+@MethodSource("io.incidentsync.Destination#all")
 class ConcurrentSyncTest {
+
+    /** The database this run of the class writes to. */
+    @Parameter
+    Destination db;
 
     static final String STREAMS = "users,severities";
     static final String REFUSAL = "another sync is writing to this destination (";
@@ -55,7 +64,7 @@ class ConcurrentSyncTest {
 
     /** The JDBC URL both syncs write to; H2 through AUTO_SERVER, so that another process can share the file. */
     String destination() throws Exception {
-        return "jdbc:h2:file:" + dir.resolve("db").toAbsolutePath() + ";AUTO_SERVER=TRUE";
+        return db == Destination.H2 ? "jdbc:h2:file:" + dir.resolve("db").toAbsolutePath() + ";AUTO_SERVER=TRUE" : db.freshUrl();
     }
 
     @BeforeEach
@@ -87,7 +96,7 @@ class ConcurrentSyncTest {
     void stop() throws Exception {
         letThirdPageGo.countDown();
         pool.shutdownNow();
-        // null when start() stopped early: the PostgreSQL twin without INCIDENT_TEST_PG_URL is skipped there
+        // null when start() stopped early: a server that is required but not set fails it there
         if (slow != null) {
             slow.close();
         }

@@ -2,9 +2,12 @@ package io.incidentsync;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.AfterParameterizedClassInvocation;
+import org.junit.jupiter.params.BeforeParameterizedClassInvocation;
+import org.junit.jupiter.params.Parameter;
+import org.junit.jupiter.params.ParameterizedClass;
+import org.junit.jupiter.params.provider.MethodSource;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -28,27 +31,25 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * The README's three example queries, read from the README and run as they are on a sync of the
  * simulator; each answer is worked out again here from the simulator's own records.
  */
+@ParameterizedClass(name = "on {0}")
+@MethodSource("io.incidentsync.Destination#h2AndPostgres")
 class ExampleQueriesTest {
 
     static SyncHarness h;
 
-    /** The harness whose database the queries run on; the PostgreSQL variant overrides it. */
-    static SyncHarness harness() throws Exception {
-        return SyncHarness.start(400);
-    }
+    /** The database of this run: the class's one argument, which {@link #start} is given too. */
+    @Parameter
+    Destination db;
 
-    static void sync(SyncHarness harness) throws Exception {
-        h = harness;
+    /** One sync of this run's database, which every query reads. */
+    @BeforeParameterizedClassInvocation
+    static void start(Destination db) throws Exception {
+        h = db.harness(400);
         h.settings.put("incident.streams", "incident_updates,actions,incidents,follow_ups");
         assertEquals(0, h.syncCommand(h.overrides(SyncHarness.PRIVATE_KEY)), h.lastErr);
     }
 
-    @BeforeAll
-    static void start() throws Exception {
-        sync(harness());
-    }
-
-    @AfterAll
+    @AfterParameterizedClassInvocation
     static void stop() throws Exception {
         if (h != null) {
             h.close();

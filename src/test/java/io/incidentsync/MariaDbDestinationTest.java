@@ -1,6 +1,7 @@
 package io.incidentsync;
 
 import io.incidentsync.store.Dialect;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -20,6 +21,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * connection that cannot run several statements in one, names the server reserves, and a page larger
  * than the server takes in one packet (needs INCIDENT_TEST_MARIADB_URL).
  */
+@Tag(ServerTests.MARIADB)
 class MariaDbDestinationTest {
 
     @RegisterExtension

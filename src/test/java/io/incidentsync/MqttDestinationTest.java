@@ -11,6 +11,7 @@ import org.eclipse.paho.mqttv5.common.MqttException;
 import org.eclipse.paho.mqttv5.common.MqttMessage;
 import org.eclipse.paho.mqttv5.common.packet.MqttProperties;
 import org.eclipse.paho.mqttv5.common.packet.UserProperty;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -41,6 +42,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * incidentTable header does not travel as a user property; a route from incident.routes.extra that puts the
  * table into the topic carries it, and is proven here too.
  */
+@Tag(ServerTests.MQTT)
 class MqttDestinationTest {
 
     SyncHarness h;

@@ -9,6 +9,7 @@ import io.nats.client.api.MessageInfo;
 import io.nats.client.api.StorageType;
 import io.nats.client.api.StreamConfiguration;
 import io.nats.client.impl.Headers;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -32,6 +33,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * before the sync, read back after it), and a subject that no stream captures fails the tables; without it
  * the records are plain core NATS messages, seen by a subscription that was there before the sync.
  */
+@Tag(ServerTests.NATS)
 class NatsDestinationTest {
 
     SyncHarness h;

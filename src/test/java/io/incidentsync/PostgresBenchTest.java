@@ -1,6 +1,7 @@
 package io.incidentsync;
 
 import io.incidentsync.bench.Bench;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 import java.io.ByteArrayOutputStream;
@@ -21,6 +22,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * {@code bench --db postgres --write-floor} on the test server (needs INCIDENT_TEST_PG_URL): the sync and
  * the copy of every row it left work on PostgreSQL, and neither leaves a schema behind.
  */
+@Tag(ServerTests.POSTGRES)
 class PostgresBenchTest {
 
     private static final int INCIDENTS = 200;

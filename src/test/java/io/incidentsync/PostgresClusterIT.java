@@ -1,6 +1,7 @@
 package io.incidentsync;
 
 import io.incidentsync.simulator.SimulatorConfig;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -25,6 +26,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * trigger time is synced once, by one of them, never two runs of a table at once; when the instance
  * that is syncing dies, the other takes the next trigger. Needs INCIDENT_TEST_PG_URL.
  */
+@Tag(ServerTests.POSTGRES)
 class PostgresClusterIT {
 
     @TempDir

@@ -1,5 +1,6 @@
 package io.incidentsync;
 
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 import java.util.concurrent.Future;
@@ -7,26 +8,29 @@ import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-/** Two syncs into one PostgreSQL schema never mix their rows (needs INCIDENT_TEST_PG_URL). */
-class PostgresConcurrentSyncTest extends ConcurrentSyncTest {
-
-    @Override
-    String destination() throws Exception {
-        return TestPostgres.freshSchemaUrl();
-    }
+/**
+ * Syncs into two schemas of one PostgreSQL database do not wait for each other (needs INCIDENT_TEST_PG_URL);
+ * what holds on every database is {@link ConcurrentSyncTest}, whose APIs and latches this test uses.
+ */
+@Tag(ServerTests.POSTGRES)
+class PostgresConcurrentSyncTest {
 
     @Test
     void syncsIntoTwoSchemasOfOneDatabaseDoNotWaitForEachOther() throws Exception {
-        try (HostileApi.Sync first = sync(slow); HostileApi.Sync elsewhere = new HostileApi.Sync(fast, STREAMS)) {
+        ConcurrentSyncTest test = new ConcurrentSyncTest();
+        test.db = Destination.POSTGRES;
+        test.start();
+        try (HostileApi.Sync first = test.sync(test.slow);
+             HostileApi.Sync elsewhere = new HostileApi.Sync(test.fast, ConcurrentSyncTest.STREAMS)) {
             elsewhere.settings.put("incident.db.url", TestPostgres.freshSchemaUrl());
-            Future<Integer> running = pool.submit(first::run);
-            awaitStagedRows();
-
+            Future<Integer> running = test.pool.submit(first::run);
+            test.awaitStagedRows();
             assertEquals(0, elsewhere.run(), elsewhere.err);
-
-            letThirdPageGo.countDown();
+            test.letThirdPageGo.countDown();
             assertEquals(0, (int) running.get(60, TimeUnit.SECONDS), first.err);
-            assertEquals(ids("U", 750), column("SELECT id FROM users"));
+            assertEquals(ConcurrentSyncTest.ids("U", 750), test.column("SELECT id FROM users"));
+        } finally {
+            test.stop();
         }
     }
 }

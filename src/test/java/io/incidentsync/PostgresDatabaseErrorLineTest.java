@@ -1,5 +1,6 @@
 package io.incidentsync;
 
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -14,6 +15,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * A batch PostgreSQL rejects fails its table with one short line, the database's own reason, that
  * carries none of the batch's values, and {@code _sync_runs} records the same line (needs INCIDENT_TEST_PG_URL).
  */
+@Tag(ServerTests.POSTGRES)
 class PostgresDatabaseErrorLineTest {
 
     @RegisterExtension

@@ -5,6 +5,7 @@ import com.rabbitmq.client.Channel;
 import com.rabbitmq.client.Connection;
 import com.rabbitmq.client.ConnectionFactory;
 import io.incidentsync.config.Settings;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -28,6 +29,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * incidentExtractedAt message headers. The connection is the user's ConnectionFactory bean, declared in
  * camel.beans.* properties with publisher confirms, so a message the broker did not take fails the table.
  */
+@Tag(ServerTests.RABBITMQ)
 class RabbitMqDestinationTest {
 
     SyncHarness h;

@@ -2,6 +2,9 @@ package io.incidentsync;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.params.Parameter;
+import org.junit.jupiter.params.ParameterizedClass;
+import org.junit.jupiter.params.provider.MethodSource;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -15,14 +18,20 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * A record without its primary key cannot be stored: the table fails with one line saying where the
  * record was, before the database sees it, and keeps the previous sync's rows.
  */
+@ParameterizedClass(name = "on {0}")
+@MethodSource("io.incidentsync.Destination#all")
 class RecordWithoutKeyTest {
+
+    /** The database this run of the class writes to. */
+    @Parameter
+    Destination db;
 
     @RegisterExtension
     final HostileApi api = HostileApi.forEachTest();
 
-    /** A sync into the database under test; the PostgreSQL variant points it there. */
+    /** A sync into this run's database. */
     HostileApi.Sync sync() throws Exception {
-        return new HostileApi.Sync(api, "users");
+        return db.on(new HostileApi.Sync(api, "users"));
     }
 
     @Test

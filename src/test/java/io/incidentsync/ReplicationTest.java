@@ -3,10 +3,16 @@ package io.incidentsync;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.incidentsync.run.SyncRun;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.params.AfterParameterizedClassInvocation;
+import org.junit.jupiter.params.Parameter;
+import org.junit.jupiter.params.ParameterizedClass;
+import org.junit.jupiter.params.provider.MethodSource;
 
 import java.time.OffsetDateTime;
 import java.util.Map;
@@ -16,16 +22,23 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** A complete sync of every table into H2 equals the simulator's oracle, for keys with and without the private scope. */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+@ParameterizedClass(name = "on {0}")
+@MethodSource("io.incidentsync.Destination#all")
 class ReplicationTest {
+
+    /** The database this run of the class writes to. */
+    @Parameter
+    Destination db;
 
     SyncHarness h;
 
-    /** The harness whose database these tests check; the PostgreSQL variant overrides it. */
+    /** A harness on this run's database. */
     SyncHarness harness(int incidents) throws Exception {
-        return SyncHarness.start(incidents);
+        return db.harness(incidents);
     }
 
-    // per test rather than @BeforeAll, so that a missing server shows as each test skipped
+    // per test rather than @BeforeAll, so that a missing server fails each test by name
     @BeforeEach
     void start() throws Exception {
         if (h == null) {
@@ -33,24 +46,41 @@ class ReplicationTest {
         }
     }
 
-    @AfterAll
+    // one instance serves every database in turn (PER_CLASS): each ends with its own harness closed
+    @AfterParameterizedClassInvocation(injectArguments = false)
     void stop() throws Exception {
         if (h != null) {
             h.close();
         }
+        h = null;
+        privateSync = null;
+    }
+
+    /** The sync with the private key the tests of that key read, made once by the first of them. */
+    private SyncRun privateSync;
+
+    private SyncRun syncedWithThePrivateKey() throws Exception {
+        if (privateSync == null) {
+            privateSync = h.sync(SyncHarness.PRIVATE_KEY);
+        }
+        return privateSync;
     }
 
     @Test
+    @Order(1)
     void everyTableEqualsTheOracleForAKeyWithThePrivateScope() throws Exception {
-        SyncRun run = h.sync(SyncHarness.PRIVATE_KEY);
+        SyncRun run = syncedWithThePrivateKey();
         assertTrue(run.ok(), run.summary());
         assertEveryTable(true);
         assertTrue(h.count("SELECT COUNT(*) FROM incidents WHERE visibility = 'private'") > 0,
                 "the data set has private incidents, and this key may see them");
     }
 
+    // last, as it replaces the private key's rows: the private tests share one sync before it
     @Test
+    @Order(2)
     void everyTableEqualsTheOracleForAKeyWithoutThePrivateScope() throws Exception {
+        privateSync = null;
         SyncRun run = h.sync(SyncHarness.PUBLIC_KEY);
         assertTrue(run.ok(), run.summary());
         assertEveryTable(false);
@@ -67,8 +97,9 @@ class ReplicationTest {
     }
 
     @Test
+    @Order(1)
     void namedColumnsHoldTheRecordsValues() throws Exception {
-        h.sync(SyncHarness.PRIVATE_KEY);
+        assertTrue(syncedWithThePrivateKey().ok());
         ObjectNode incident = h.simulator.oracle().records("incidents", true).stream()
                 .filter(i -> i.has("severity") && i.path("creator").has("user")).findFirst().orElseThrow();
         Map<String, Object> row = h.rows("incidents", "id").get(incident.path("id").asText());
@@ -82,8 +113,9 @@ class ReplicationTest {
     }
 
     @Test
+    @Order(1)
     void everyModeAndStatusCategoryIsReplicated() throws Exception {
-        h.sync(SyncHarness.PRIVATE_KEY);
+        assertTrue(syncedWithThePrivateKey().ok());
         for (String mode : new String[] {"standard", "retrospective", "test", "tutorial"}) {
             assertTrue(h.count("SELECT COUNT(*) FROM incidents WHERE mode = '" + mode + "'") > 0, mode);
         }

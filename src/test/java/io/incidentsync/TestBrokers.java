@@ -1,7 +1,5 @@
 package io.incidentsync;
 
-import org.junit.jupiter.api.Assumptions;
-
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.Socket;
@@ -11,9 +9,10 @@ import static org.junit.jupiter.api.Assertions.fail;
 
 /**
  * The message brokers the *DestinationTest broker tests need, one setting each, read like
- * {@link TestPostgres}: the system property, else the environment variable. Without it those tests are
- * skipped, and reported as skipped, unless -Dincident.test.require-servers=true (as .ci/run sets) makes
- * that a failure. A broker that is named but does not answer fails the test, naming the setting.
+ * {@link TestPostgres}: the system property, else the environment variable. Without it those tests (tagged
+ * with the broker's {@link ServerTests} tag) are not selected ({@link ServerTests}), unless
+ * -Dincident.test.require-servers=true (as .ci/run sets) selects them so that they fail. A broker that is
+ * named but does not answer fails the test, naming the setting.
  */
 final class TestBrokers {
 
@@ -32,19 +31,17 @@ final class TestBrokers {
 
     record Broker(String name, String env, String property, String example, int defaultPort) {
 
-        /** The broker's URL; aborts (skips) the test without one, or fails it when servers are required. */
+        /** Whether its tests are selected: its URL is set, or servers are required. */
+        boolean selected() {
+            return TestServers.selected(property, env);
+        }
+
+        /** The broker's URL; fails the test without one (its tests are only selected without one when servers are required). */
         String url() {
-            String url = System.getProperty(property, "");
+            String url = TestServers.value(property, env);
             if (url.isBlank()) {
-                url = System.getenv().getOrDefault(env, "");
-            }
-            if (url.isBlank()) {
-                String why = "no " + name + " server for this test: set " + env + " (or -D" + property + "), e.g. "
-                        + example + " (see README, Tests)";
-                if (Boolean.getBoolean("incident.test.require-servers")) {
-                    fail(why);
-                }
-                Assumptions.abort(why);
+                fail("no " + name + " server for this test: set " + env + " (or -D" + property + "), e.g. "
+                        + example + " (see README, Tests)");
             }
             return url.trim();
         }

@@ -5,12 +5,17 @@ import java.sql.SQLException;
 /**
  * The MariaDB (or MySQL) server the *MariaDb tests need: INCIDENT_TEST_MARIADB_URL (or
  * -Dincident.test.mariadb.url), a JDBC URL with user and a database, e.g.
- * jdbc:mariadb://127.0.0.1:3306/test?user=root. Without it those tests are skipped, and reported as
- * skipped, unless -Dincident.test.require-servers=true (as .ci/run sets) makes that a failure.
+ * jdbc:mariadb://127.0.0.1:3306/test?user=root. Without it those tests are not selected ({@link Destination},
+ * {@link ServerTests}), unless -Dincident.test.require-servers=true (as .ci/run sets) selects them so that they fail.
  */
 final class TestMariaDb {
 
     private TestMariaDb() {
+    }
+
+    /** Whether the tests that need this server run: its URL is set, or servers are required. */
+    static boolean selected() {
+        return TestServers.selected("incident.test.mariadb.url", "INCIDENT_TEST_MARIADB_URL");
     }
 
     static String url() {

@@ -4,12 +4,17 @@ import java.sql.SQLException;
 
 /**
  * The PostgreSQL server the *Postgres tests need: INCIDENT_TEST_PG_URL (or -Dincident.test.pg.url), a JDBC
- * URL with user. Without it those tests are skipped, and reported as skipped, unless
- * -Dincident.test.require-servers=true (as .ci/run sets) makes that a failure.
+ * URL with user. Without it those tests are not selected ({@link Destination}, {@link ServerTests}), unless
+ * -Dincident.test.require-servers=true (as .ci/run sets) selects them so that they fail.
  */
 final class TestPostgres {
 
     private TestPostgres() {
+    }
+
+    /** Whether the tests that need this server run: its URL is set, or servers are required. */
+    static boolean selected() {
+        return TestServers.selected("incident.test.pg.url", "INCIDENT_TEST_PG_URL");
     }
 
     static String url() {

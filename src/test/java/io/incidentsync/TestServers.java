@@ -1,13 +1,11 @@
 package io.incidentsync;
 
-import org.junit.jupiter.api.Assumptions;
-
 import static org.junit.jupiter.api.Assertions.fail;
 
 /**
  * Where a test finds a server it needs: a system property, else an environment variable. Without
- * either the test is skipped, and reported as skipped, unless -Dincident.test.require-servers=true
- * (as .ci/run sets) makes that a failure.
+ * either, the tests that need it are not selected ({@link ServerTests}, {@link Destination}), unless
+ * -Dincident.test.require-servers=true (as .ci/run sets) selects them so that they fail naming the setting.
  */
 final class TestServers {
 
@@ -47,18 +45,27 @@ final class TestServers {
         }
     }
 
+    /** Whether a missing server fails its tests (-Dincident.test.require-servers=true, as .ci/run sets). */
+    static boolean serversRequired() {
+        return Boolean.getBoolean("incident.test.require-servers");
+    }
+
+    /** The value of {@code property}, else of {@code variable}; blank when neither is set. */
+    static String value(String property, String variable) {
+        String value = System.getProperty(property, "");
+        return value.isBlank() ? System.getenv().getOrDefault(variable, "") : value;
+    }
+
+    /** Whether the tests that need this server run: it is set, or servers are required (and a missing one fails). */
+    static boolean selected(String property, String variable) {
+        return serversRequired() || !value(property, variable).isBlank();
+    }
+
     /** The value of {@code property} or {@code variable}; {@code what} and {@code example} name them in the message. */
     static String required(String property, String variable, String what, String example) {
-        String value = System.getProperty(property, "");
+        String value = value(property, variable);
         if (value.isBlank()) {
-            value = System.getenv().getOrDefault(variable, "");
-        }
-        if (value.isBlank()) {
-            String why = "no " + what + " for this test: set " + variable + ", e.g. " + example + " (see README, Tests)";
-            if (Boolean.getBoolean("incident.test.require-servers")) {
-                fail(why);
-            }
-            Assumptions.abort(why);
+            fail("no " + what + " for this test: set " + variable + ", e.g. " + example + " (see README, Tests)");
         }
         return value;
     }

@@ -4,6 +4,9 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.params.Parameter;
+import org.junit.jupiter.params.ParameterizedClass;
+import org.junit.jupiter.params.provider.MethodSource;
 
 import java.sql.ResultSet;
 import java.sql.Statement;
@@ -22,7 +25,13 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * column widens to text and every value is stored without loss, never as 0, and the table never fails.
  * On H2; {@link PostgresValueFitTest} runs the same on PostgreSQL.
  */
+@ParameterizedClass(name = "on {0}")
+@MethodSource("io.incidentsync.Destination#all")
 class ValueFitTest {
+
+    /** The database this run of the class writes to. */
+    @Parameter
+    Destination db;
 
     @RegisterExtension
     final HostileApi api = HostileApi.forEachTest();
@@ -31,11 +40,7 @@ class ValueFitTest {
     @BeforeEach
     void start() throws Exception {
         sync = new HostileApi.Sync(api, "users");
-        useDatabase();
-    }
-
-    /** Leaves the H2 file of {@link HostileApi.Sync}; the PostgreSQL subclass points it elsewhere. */
-    void useDatabase() throws Exception {
+        db.on(sync);
     }
 
     @AfterEach

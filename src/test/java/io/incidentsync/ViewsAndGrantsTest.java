@@ -4,6 +4,9 @@ import io.incidentsync.HostileApi.Reply;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.Parameter;
+import org.junit.jupiter.params.ParameterizedClass;
+import org.junit.jupiter.params.provider.MethodSource;
 
 import java.sql.Connection;
 import java.sql.ResultSet;
@@ -23,7 +26,13 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * table of their own) stays on it through every sync, and sees each sync's rows. Each is tested alone, since
  * any one of them changes how the table is replaced. The PostgreSQL variant overrides {@link #destination}.
  */
+@ParameterizedClass(name = "on {0}")
+@MethodSource("io.incidentsync.Destination#all")
 class ViewsAndGrantsTest {
+
+    /** The database this run of the class writes to. */
+    @Parameter
+    Destination db;
 
     HostileApi api;
     HostileApi.Sync sync;
@@ -33,10 +42,6 @@ class ViewsAndGrantsTest {
     boolean readerCreated;
     /** A table of the sync's names that the test itself made, and that may stay. */
     String madeByTheTest = "";
-
-    /** Points the sync at its database; H2 (its own new file) unless overridden. */
-    void destination(HostileApi.Sync sync) throws Exception {
-    }
 
     @BeforeEach
     void start() throws Exception {
@@ -48,7 +53,7 @@ class ViewsAndGrantsTest {
             return Reply.json(HostileApi.page("users", users, null));
         });
         sync = new HostileApi.Sync(api, "users");
-        destination(sync);
+        db.on(sync);
         assertEquals(0, syncNext(), sync.err);
     }
 
