@@ -60,6 +60,17 @@ class CatalogCommandTest {
     }
 
     @Test
+    void helpNamesBothModesAndTheExitCodes() {
+        CliTest.Result r = cli("catalog", "--help");
+        assertEquals(0, r.code(), r.err());
+        assertTrue(r.out().startsWith("Usage: " + CliTest.PROGRAM + " catalog "), r.out());
+        for (String named : List.of("--check=FILE", "--write=FILE", "--resources=DIR", "Exit codes: 0")) {
+            assertTrue(r.out().contains(named), named + " in\n" + r.out());
+        }
+        assertTrue(cli("--help").out().lines().anyMatch(l -> l.startsWith("  catalog ")), "listed among the commands");
+    }
+
+    @Test
     void writeThenCheckAgreesAndTheFactsHoldNoProse(@TempDir Path dir) throws Exception {
         Path spec = write(dir, "openapi3.json", description());
         Path resources = dir.resolve("resources");

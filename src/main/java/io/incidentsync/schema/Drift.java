@@ -8,6 +8,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.Function;
 
 /**
  * What differs between a committed JSON document (the catalog, the facts) and the one derived afresh, one line per
@@ -35,36 +36,12 @@ public final class Drift {
             return;
         }
         if (before.isObject() && after.isObject()) {
-            Set<String> names = new LinkedHashSet<>();
-            before.fieldNames().forEachRemaining(names::add);
-            after.fieldNames().forEachRemaining(names::add);
-            for (String name : names) {
-                String at = child(where, name);
-                if (!after.has(name)) {
-                    lines.add(file + at + " removed");
-                } else if (!before.has(name)) {
-                    lines.add(file + at + " added");
-                } else {
-                    compare(file, at, before.get(name), after.get(name));
-                }
-            }
+            compareNamed(file, name -> child(where, name), fields(before), fields(after));
         } else if (before.isArray() && after.isArray() && named(before) && named(after)
                 && (!before.isEmpty() || !after.isEmpty())) {
-            String element = singular(where);
             Map<String, JsonNode> was = byName(before);
             Map<String, JsonNode> now = byName(after);
-            Set<String> names = new LinkedHashSet<>(was.keySet());
-            names.addAll(now.keySet());
-            for (String name : names) {
-                String at = element + " " + name;
-                if (!now.containsKey(name)) {
-                    lines.add(file + at + " removed");
-                } else if (!was.containsKey(name)) {
-                    lines.add(file + at + " added");
-                } else {
-                    compare(file, at, was.get(name), now.get(name));
-                }
-            }
+            compareNamed(file, name -> singular(where) + " " + name, was, now);
             if (was.keySet().equals(now.keySet()) && !List.copyOf(was.keySet()).equals(List.copyOf(now.keySet()))) {
                 lines.add(file + where + ": order changed");
             }
@@ -78,6 +55,21 @@ public final class Drift {
             }
         } else {
             lines.add(file + where + ": " + brief(before) + ", now " + brief(after));
+        }
+    }
+
+    private void compareNamed(String file, Function<String, String> at, Map<String, JsonNode> was,
+                              Map<String, JsonNode> now) {
+        Set<String> names = new LinkedHashSet<>(was.keySet());
+        names.addAll(now.keySet());
+        for (String name : names) {
+            if (!now.containsKey(name)) {
+                lines.add(file + at.apply(name) + " removed");
+            } else if (!was.containsKey(name)) {
+                lines.add(file + at.apply(name) + " added");
+            } else {
+                compare(file, at.apply(name), was.get(name), now.get(name));
+            }
         }
     }
 
@@ -120,6 +112,12 @@ public final class Drift {
             }
         }
         return true;
+    }
+
+    private static Map<String, JsonNode> fields(JsonNode object) {
+        Map<String, JsonNode> out = new LinkedHashMap<>();
+        object.fields().forEachRemaining(e -> out.put(e.getKey(), e.getValue()));
+        return out;
     }
 
     private static Map<String, JsonNode> byName(JsonNode array) {

@@ -176,11 +176,11 @@ public final class OpenApiFacts {
             }
             node.elements().forEachRemaining(todo::add);
         }
-        seen.retainAll(iterable(all));
+        seen.retainAll(names(all));
         return seen;
     }
 
-    private static Set<String> iterable(JsonNode object) {
+    private static Set<String> names(JsonNode object) {
         Set<String> names = new TreeSet<>();
         object.fieldNames().forEachRemaining(names::add);
         return names;
