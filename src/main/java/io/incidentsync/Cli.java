@@ -2,6 +2,7 @@ package io.incidentsync;
 
 import io.incidentsync.bench.Bench;
 import io.incidentsync.cli.Application;
+import io.incidentsync.cli.CatalogCommand;
 import io.incidentsync.cli.Demo;
 import io.incidentsync.cli.JitChoice;
 import io.incidentsync.simulator.SimulateCommand;
@@ -24,9 +25,10 @@ import java.util.Properties;
 import java.util.concurrent.Callable;
 
 /**
- * The command line of the runnable jar: {@code run} (the default), {@code sync}, {@code demo}, {@code simulate}
- * and {@code bench}, each answering {@code --help} and {@code --version}. Exit codes: 0 success, 1 a table
- * failed, 2 a configuration error or bad usage (an unknown command or option, a bad option value).
+ * The command line of the runnable jar: {@code run} (the default), {@code sync}, {@code demo}, {@code simulate},
+ * {@code bench} and {@code catalog} (for maintainers: the committed catalog against incident.io's description),
+ * each answering {@code --help} and {@code --version}. Exit codes: 0 success, 1 a table failed, 2 a configuration
+ * error or bad usage (an unknown command or option, a bad option value).
  * The API key is read from the configuration only, never from the command line.
  */
 @Command(name = Cli.NAME, mixinStandardHelpOptions = true, sortOptions = false, sortSynopsis = false,
@@ -113,6 +115,7 @@ public final class Cli implements Callable<Integer> {
         cli.addSubcommand(new Demo(out, err));
         cli.addSubcommand(new SimulateCommand(simulatorKey, out, err));
         cli.addSubcommand(new Bench(out, err));
+        cli.addSubcommand(new CatalogCommand(out, err));
         cli.addSubcommand(new CommandLine.HelpCommand());
         // set on the whole tree, so after every command is added
         cli.setOut(new PrintWriter(out, true));

@@ -7,8 +7,6 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.Iterator;
@@ -19,14 +17,13 @@ import java.util.Set;
 import java.util.TreeMap;
 
 /**
- * Derives the column catalog from incident.io's OpenAPI description: for every list endpoint
- * (a GET without path parameters whose answer holds one array of objects), the array key and
- * the flattened columns of its records with their types.
+ * Derives the column catalog from incident.io's OpenAPI description, or from the {@link OpenApiFacts} derived
+ * from it (the same catalog either way): for every list endpoint (a GET without path parameters whose answer
+ * holds one array of objects), the array key and the flattened columns of its records with their types.
  *
- * <p>The catalog is committed as {@code src/main/resources/incident-io/catalog.json} so the jar
- * needs no copy of the spec; {@code CatalogIsCurrentTest} regenerates it and fails when the two
- * drift apart. Run: {@code java -cp target/incident-io-sync.jar io.incidentsync.schema.CatalogGenerator
- * ../shared/incident-io/openapi3.json src/main/resources/incident-io/catalog.json}.
+ * <p>The catalog is committed as {@code src/main/resources/incident-io/catalog.json} beside the facts, so
+ * neither the jar nor the tests need the description; {@code CatalogIsCurrentTest} regenerates the catalog from
+ * the committed facts, and {@code catalog --check FILE} holds both against a description.
  */
 public final class CatalogGenerator {
 
@@ -39,18 +36,9 @@ public final class CatalogGenerator {
         this.schemas = spec.path("components").path("schemas");
     }
 
-    public static void main(String[] args) throws IOException {
-        if (args.length != 2) {
-            System.err.println("usage: CatalogGenerator OPENAPI_JSON OUTPUT_JSON");
-            System.exit(2);
-        }
-        Files.writeString(Path.of(args[1]), generate(Path.of(args[0])));
-    }
-
     /** The catalog as pretty-printed JSON text, stable for a given spec. */
-    public static String generate(Path openApi) throws IOException {
+    public static String generate(JsonNode spec) throws IOException {
         ObjectMapper mapper = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
-        JsonNode spec = mapper.readTree(openApi.toFile());
         CatalogGenerator generator = new CatalogGenerator(spec);
         ObjectNode out = mapper.createObjectNode();
         Map<String, JsonNode> paths = new TreeMap<>();

@@ -8,14 +8,17 @@ import com.networknt.schema.Schema;
 import com.networknt.schema.SchemaRegistry;
 import com.networknt.schema.SchemaRegistryConfig;
 import com.networknt.schema.dialect.Dialects;
+import io.incidentsync.schema.OpenApiFacts;
 import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
+import java.io.InputStream;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
-/** The response schemas of incident.io's OpenAPI description, for validating what the simulator answers. */
+/**
+ * The response and webhook schemas of incident.io's OpenAPI description, as the committed facts hold them
+ * (src/main/resources/incident-io/openapi-facts.json), for validating what the simulator answers and sends.
+ */
 final class SpecSchemas {
     /**
      * The spec's GET operations declare only 200 responses, so error bodies are held to the shape incident.io documents for errors:
@@ -38,8 +41,9 @@ final class SpecSchemas {
     private final Schema errorSchema;
 
     SpecSchemas() throws IOException {
-        Path file = io.incidentsync.OpenApiFile.path();
-        spec = Api.MAPPER.readTree(Files.readString(file));
+        try (InputStream in = SpecSchemas.class.getResourceAsStream("/incident-io/" + OpenApiFacts.FILE_NAME)) {
+            spec = Api.MAPPER.readTree(in);
+        }
         registry = SchemaRegistry.withDialect(Dialects.getOpenApi30(), builder -> builder.schemaRegistryConfig(
                 SchemaRegistryConfig.builder().formatAssertionsEnabled(true).build()));
         errorSchema = registry.getSchema(ERROR_SCHEMA, InputFormat.JSON);
@@ -53,24 +57,21 @@ final class SpecSchemas {
 
     /**
      * Violations of the spec's x-webhooks payload of an event type, e.g. public_incident.incident_created_v2 is held
-     * to WebhooksPublicIncidentIncidentCreatedV2ResponseBody.
+     * to the schema x-webhooks names for /x-webhooks/public_incident.incident_created_v2.
      */
     List<String> webhookViolations(String eventType, String body) {
-        StringBuilder name = new StringBuilder("Webhooks");
-        for (String part : eventType.split("[._]")) {
-            name.append(Character.toUpperCase(part.charAt(0))).append(part.substring(1));
-        }
-        name.append("ResponseBody");
-        if (!spec.path("components").path("schemas").has(name.toString())) {
-            throw new IllegalArgumentException("the spec has no schema " + name + " for " + eventType);
-        }
-        Schema schema = byPath.computeIfAbsent("webhook " + name, k -> {
-            ObjectNode root = Api.MAPPER.createObjectNode();
-            root.put("$ref", "#/components/schemas/" + name);
-            root.set("components", spec.get("components"));
-            return registry.getSchema(root.toString(), InputFormat.JSON);
-        });
+        Schema schema = byPath.computeIfAbsent("webhook " + eventType,
+                k -> schemaOf(spec.path("x-webhooks").path("/x-webhooks/" + eventType), "webhook " + eventType));
         return messages(eventType, schema.validate(body, InputFormat.JSON));
+    }
+
+    /** The facts' GET operation of a path: its parameters (names, required, page limits) and responses. */
+    JsonNode operation(String path) {
+        JsonNode get = spec.path("paths").path(path).path("get");
+        if (get.isMissingNode()) {
+            throw new IllegalArgumentException("the spec has no GET " + path);
+        }
+        return get;
     }
 
     List<String> errorViolations(String what, String body) {
@@ -78,10 +79,14 @@ final class SpecSchemas {
     }
 
     private Schema responseSchema(String path) {
-        JsonNode content = spec.path("paths").path(path).path("get").path("responses").path("200").path("content")
+        return schemaOf(spec.path("paths").path(path), "GET " + path);
+    }
+
+    private Schema schemaOf(JsonNode item, String what) {
+        JsonNode content = item.path("get").path("responses").path("200").path("content")
                 .path("application/json").path("schema");
         if (content.isMissingNode()) {
-            throw new IllegalArgumentException("the spec has no 200 JSON response for GET " + path);
+            throw new IllegalArgumentException("the spec has no 200 JSON response for " + what);
         }
         ObjectNode root = Api.MAPPER.createObjectNode();
         root.setAll((ObjectNode) content.deepCopy());
