@@ -151,7 +151,7 @@ public final class Cli implements Callable<Integer> {
         if (e instanceof UnmatchedArgumentException unmatched && !unmatched.getUnmatched().isEmpty()) {
             String first = unmatched.getUnmatched().get(0);
             if (top && !first.startsWith("-")) {
-                err.println("unknown command '" + first + "': use run, sync, demo, simulate or bench (--help)");
+                err.println("unknown command '" + first + "': use run, sync, demo, simulate, bench or catalog (--help)");
             } else if (unmatched.isUnknownOption() || first.startsWith("--")) {
                 err.println(prefix + "unknown option '" + first + "'");
             } else {

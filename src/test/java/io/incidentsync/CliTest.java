@@ -192,7 +192,7 @@ class CliTest {
     void anUnknownCommandOrArgumentExitsTwoWithTheUsage() {
         Result r = cli("synk");
         assertEquals(2, r.code());
-        assertEquals("unknown command 'synk': use run, sync, demo, simulate or bench (--help)", r.firstErrLine());
+        assertEquals("unknown command 'synk': use run, sync, demo, simulate, bench or catalog (--help)", r.firstErrLine());
         assertTrue(r.err().contains("Usage: " + PROGRAM + " [-hV] [COMMAND]") && r.err().contains("Commands:"), r.err());
         assertEquals("", r.out());
 
