@@ -139,7 +139,7 @@ public final class IncidentSync {
             return List.of();
         }
         exchange.setProperty(LOCK, lock);
-        if (dialect instanceof Dialect.H2) {
+        if (dialect instanceof io.incidentsync.store.H2Dialect) {
             try {
                 openEveryPooledConnection();
             } catch (SQLException e) {
@@ -738,7 +738,7 @@ public final class IncidentSync {
      * pool's idle connections are closed, which ends it, rather than pausing every other connection.
      */
     private void releaseExclusiveMode() {
-        if (dialect instanceof Dialect.H2 && dataSource instanceof com.zaxxer.hikari.HikariDataSource hikari
+        if (dialect instanceof io.incidentsync.store.H2Dialect && dataSource instanceof com.zaxxer.hikari.HikariDataSource hikari
                 && hikari.getHikariPoolMXBean() != null) {
             hikari.getHikariPoolMXBean().softEvictConnections();
         }

@@ -7,7 +7,8 @@ import java.util.List;
 
 /**
  * Alerts and what surrounds them. Six alert sources, eight alert routes and ten alert attributes are built once;
- * alerts, the incident-alert links and escalations are generated from their index whenever served.
+ * alerts and the incident-alert links are generated from their index whenever served ({@link Escalations} the
+ * escalations).
  *
  * <p>max(3, N/2) alerts for N incidents. Alert a is linked to an incident unless a % 3 == 2 (two thirds are), to
  * incident (2a + a % 2) mod N, and fired a few minutes before that incident was created; link l is alert
@@ -15,7 +16,6 @@ import java.util.List;
  * 5e mod A.
  */
 final class Alerting {
-    private static final long MINUTE = 60_000L;
     private static final long DAY = 86_400_000L;
 
     private record SourceSpec(String name, String type, double weight) {
@@ -37,10 +37,6 @@ final class Alerting {
             "third-party", "security");
     private static final List<String> TAGS = List.of("team:platform", "env:prod", "severity:high", "k8s", "db",
             "ünïcödé", "on-call");
-    private static final String[][] PRIORITIES = {
-            {"Urgent", "urgent", "p1"}, {"High", "high", "p2"}, {"Medium", "medium", "p3"}, {"Low", "low", "p4"}};
-    private static final List<String> ESCALATION_STATUSES = List.of("resolved", "resolved", "resolved", "acked",
-            "expired", "cancelled", "triggered", "triggered", "pending", "resolved", "acked");
 
     static final int ATTRIBUTE_SERVICE = 0;
     static final int ATTRIBUTE_TEAMS = 1;
@@ -66,42 +62,24 @@ final class Alerting {
     private final long seed;
     private final int incidentCount;
     private final int alertCount;
-    private final int escalationCount;
     private final Times times;
     private final Catalog catalog;
-    private final Users users;
-    private final int userCount;
     private final Incidents incidents;
     private final CatalogTypes catalogTypes;
-    private final Workflows workflows;
     private final Ids alertIds;
     private final Ids linkIds;
-    private final Ids escalationIds;
-    private final Ids eventIds;
-    private final Ids pathIds;
-    private final Ids priorityIds;
-    private final Ids channelIds;
 
-    Alerting(long seed, int incidentCount, int userCount, Times times, Catalog catalog, Users users,
-             Incidents incidents, CatalogTypes catalogTypes, Workflows workflows) {
+    Alerting(long seed, int incidentCount, Times times, Catalog catalog, Incidents incidents,
+             CatalogTypes catalogTypes) {
         this.seed = seed;
         this.incidentCount = incidentCount;
         this.alertCount = Math.max(3, incidentCount / 2);
-        this.escalationCount = Math.max(2, incidentCount / 10);
         this.times = times;
         this.catalog = catalog;
-        this.users = users;
-        this.userCount = userCount;
         this.incidents = incidents;
         this.catalogTypes = catalogTypes;
-        this.workflows = workflows;
         alertIds = TableCode.ALERT.ids(seed);
         linkIds = TableCode.INCIDENT_ALERT.ids(seed);
-        escalationIds = TableCode.ESCALATION.ids(seed);
-        eventIds = TableCode.ESCALATION_EVENT.ids(seed);
-        pathIds = TableCode.ESCALATION_PATH.ids(seed);
-        priorityIds = TableCode.ESCALATION_PRIORITY.ids(seed);
-        channelIds = TableCode.CHAT_CHANNEL.ids(seed);
         buildRoutes();
         buildAttributes();
         buildSources();
@@ -113,10 +91,6 @@ final class Alerting {
 
     int linkCount() {
         return alertCount / 3 * 2 + Math.min(alertCount % 3, 2);
-    }
-
-    int escalationCount() {
-        return escalationCount;
     }
 
     boolean linked(int alert) {
@@ -133,16 +107,6 @@ final class Alerting {
 
     int linkIncident(int link) {
         return incidentOf(alertOfLink(link));
-    }
-
-    int alertOfEscalation(int escalation) {
-        return (int) (5L * escalation % alertCount);
-    }
-
-    /** The incident an escalation is about, or -1. */
-    int escalationIncident(int escalation) {
-        int alert = alertOfEscalation(escalation);
-        return linked(alert) ? incidentOf(alert) : -1;
     }
 
     Ids alertIds() {
@@ -266,10 +230,10 @@ final class Alerting {
     // ---------------------------------------------------------------- alerts
 
     /** When an alert fired, resolved (or -1) and last changed, as offsets from the data set's epoch. */
-    private record Timing(long created, long resolved, long updated) {
+    record Timing(long created, long resolved, long updated) {
     }
 
-    private Timing timing(int alert) {
+    Timing timing(int alert) {
         Rand rand = new Rand(seed, TableCode.ALERT.ordinal() + 100, alert);
         long created = linked(alert)
                 ? incidents.createdOffset(incidentOf(alert)) - rand.between(30_000, 900_000)
@@ -458,16 +422,6 @@ final class Alerting {
         return node;
     }
 
-    /** The AlertActorV2 form, as an escalation's creator. */
-    private ObjectNode actor(ObjectNode slim) {
-        ObjectNode node = Json.object();
-        for (String field : List.of("id", "title", "deduplication_key", "alert_source_id", "source_type", "status",
-                "created_at", "updated_at")) {
-            node.set(field, slim.get(field));
-        }
-        return node;
-    }
-
     /** IncidentSlimV2, whose status categories are named differently: active for live, post-incident for learning. */
     ObjectNode incidentSlim(int incident) {
         ObjectNode full = incidents.record(incident);
@@ -494,120 +448,6 @@ final class Alerting {
         node.put("alert_route_id", routes.get(sourceRoutes.get(alert % sourceRoutes.size())).get("id").asText());
         node.put("id", linkIds.id(link));
         node.set("incident", incidentSlim(incidentOf(alert)));
-        return node;
-    }
-
-    // ---------------------------------------------------------------- escalations
-
-    ObjectNode escalation(int escalation) {
-        int alert = alertOfEscalation(escalation);
-        Rand rand = new Rand(seed, TableCode.ESCALATION.ordinal(), escalation);
-        ObjectNode alertSlim = slim(alert);
-        long created = timing(alert).created() + rand.between(5_000, 60_000);
-        String status = rand.pick(ESCALATION_STATUSES);
-        ObjectNode node = Json.object();
-        node.put("created_at", times.at(created));
-        ObjectNode creator = node.putObject("creator");
-        double who = rand.nextDouble();
-        if (who < 0.8) {
-            creator.set("alert", actor(alertSlim));
-        } else if (who < 0.9) {
-            creator.set("user", users.embedded(rand.nextInt(userCount)));
-        } else {
-            ObjectNode workflow = workflows.workflows.get(5);
-            creator.set("workflow", workflow);
-        }
-        if (rand.chance(0.85)) {
-            node.put("escalation_path_id", pathIds.id(rand.nextInt(4)));
-        }
-        ArrayNode events = node.putArray("events");
-        long last = events(rand, escalation, status, created, events);
-        node.put("id", escalationIds.id(escalation));
-        int priority = rand.nextInt(PRIORITIES.length);
-        ObjectNode priorityNode = node.putObject("priority");
-        priorityNode.put("name", PRIORITIES[priority][0]);
-        priorityNode.put("id", priorityIds.id(priority));
-        priorityNode.put("rank", priority + 1);
-        priorityNode.putArray("slugs").add(PRIORITIES[priority][1]).add(PRIORITIES[priority][2]);
-        priorityNode.put("is_default", priority == 2);
-        ArrayNode related = node.putArray("related_alerts").add(alertSlim);
-        if (escalation % 7 == 3) {
-            related.add(slim((alert + 1) % alertCount));
-        }
-        ArrayNode relatedIncidents = node.putArray("related_incidents");
-        // an escalation outlives a deleted incident (it belongs to its alert), but no longer names it
-        if (linked(alert) && !incidents.deleted(incidentOf(alert))) {
-            relatedIncidents.add(incidentSlim(incidentOf(alert)));
-        }
-        node.put("status", status);
-        node.put("title", alertSlim.get("title").asText());
-        node.put("updated_at", times.at(last));
-        return node;
-    }
-
-    /** Appends the escalation's events in order; returns when the last happened. */
-    private long events(Rand rand, int escalation, String status, long created, ArrayNode events) {
-        int[] k = {0};
-        java.util.function.BiFunction<String, Long, ObjectNode> event = (name, at) -> {
-            ObjectNode node = events.addObject();
-            node.put("event", name);
-            node.put("id", eventIds.id(escalation * 8L + k[0]++));
-            node.put("occurred_at", times.at(at));
-            return node;
-        };
-        if (status.equals("pending")) {
-            event.apply("entered_grace_period", created);
-            return created;
-        }
-        String urgency = rand.chance(0.7) ? "high" : "low";
-        event.apply("triggered", created).put("urgency", urgency);
-        long at = created + 10_000;
-        ObjectNode notified = event.apply("notified_users", at);
-        notified.put("urgency", urgency);
-        ArrayNode notifiedUsers = notified.putArray("users");
-        int first = rand.nextInt(userCount);
-        int count = rand.between(1, 2);
-        for (int u = 0; u < count; u++) {
-            notifiedUsers.add(users.embedded((first + u) % userCount));
-        }
-        if (rand.chance(0.5)) {
-            at += 5_000;
-            ObjectNode channels = event.apply("notified_channels", at);
-            channels.putArray("channels").add(channel(rand.nextInt(5)));
-        }
-        switch (status) {
-            case "acked", "resolved" -> {
-                at += rand.between(60_000, 15 * (int) MINUTE);
-                event.apply("acked", at).putArray("users").add(users.embedded(first));
-                if (status.equals("resolved")) {
-                    at += rand.between(5 * (int) MINUTE, 120 * (int) MINUTE);
-                    event.apply("resolved", at);
-                }
-            }
-            case "expired" -> {
-                at = created + 30 * MINUTE;
-                event.apply("expired", at);
-            }
-            case "cancelled" -> {
-                at += rand.between(60_000, 20 * (int) MINUTE);
-                event.apply("cancelled", at);
-            }
-            default -> {
-                // still triggered: nobody has acknowledged it yet
-            }
-        }
-        return at;
-    }
-
-    private ObjectNode channel(int k) {
-        ObjectNode node = Json.object();
-        node.put("slack_channel_id", "C" + Ids.encode(Rand.mix(seed * 23 + k), 10));
-        node.put("slack_team_id", "T" + Ids.encode(Rand.mix(seed), 8));
-        node.put("id", channelIds.id(k));
-        node.put("platform", "slack");
-        node.put("platform_label", "Slack");
-        node.put("created_at", times.at(-150 * DAY + k * 3_600_000L + 29));
-        node.put("updated_at", times.at(-10 * DAY + k * 3_600_000L + 31));
         return node;
     }
 }

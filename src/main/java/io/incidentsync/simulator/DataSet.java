@@ -15,6 +15,7 @@ final class DataSet {
     final CatalogTypes catalogTypes;
     final Workflows workflows;
     final Alerting alerting;
+    final Escalations escalations;
     final Attachments attachments;
     final Times times;
     final Timeline timeline;
@@ -49,8 +50,8 @@ final class DataSet {
         schedules = new Schedules(seed, incidentCount, userCount, times, users);
         catalogTypes = new CatalogTypes(seed, times, catalog, users, userCount, schedules);
         workflows = new Workflows(seed, times, catalog, catalogTypes);
-        alerting = new Alerting(seed, incidentCount, userCount, times, catalog, users, incidents, catalogTypes,
-                workflows);
+        alerting = new Alerting(seed, incidentCount, times, catalog, incidents, catalogTypes);
+        escalations = new Escalations(seed, incidentCount, userCount, times, users, incidents, workflows, alerting);
         attachments = new Attachments(seed, incidentCount, times, catalog, incidents);
         add(generated("alerts", alerting.alertIds(), alerting.alertCount(), alerting::alert, true));
         add(fixed("alert_sources", TableCode.ALERT_SOURCE, seed, alerting.sources));
@@ -58,7 +59,7 @@ final class DataSet {
         add(fixed("alert_attributes", TableCode.ALERT_ATTRIBUTE, seed, alerting.attributes));
         add(generated("incident_alerts", TableCode.INCIDENT_ALERT.ids(seed), alerting.linkCount(),
                 alerting::incidentAlert, false));
-        add(generated("escalations", TableCode.ESCALATION.ids(seed), alerting.escalationCount(), alerting::escalation,
+        add(generated("escalations", TableCode.ESCALATION.ids(seed), escalations.escalationCount(), escalations::escalation,
                 true));
         add(generated("schedules", schedules.ids(), schedules.count(), schedules::record, false));
         // no records of its own: entries are computed per window; the table carries unknown-field faults

@@ -205,7 +205,7 @@ final class Endpoints {
         if (privateScope) {
             return true;
         }
-        int incident = data.alerting.escalationIncident(index);
+        int incident = data.escalations.escalationIncident(index);
         return incident < 0 || !data.incidents.facts(incident).isPrivate();
     }
 

@@ -287,7 +287,7 @@ public final class ChildTables {
             });
             if (created) {
                 List<ColumnType> keyTypes = java.util.Collections.nCopies(parentKey.length, ColumnType.TEXT);
-                Object[] values = TableLoad.bindable(dialect, parentKey.clone(), parentKey.length, keyTypes);
+                Object[] values = StagingStatements.bindable(dialect, parentKey.clone(), parentKey.length, keyTypes);
                 ddl.add(Sql.of("DELETE FROM " + dialect.quote(stage) + " WHERE "
                         + sourceKeys.stream().map(k -> dialect.quote(k) + " = ?").collect(Collectors.joining(" AND ")),
                         Arrays.asList(values)));
@@ -333,7 +333,7 @@ public final class ChildTables {
             if (!created) {
                 out.addAll(ddl);
                 ddl.clear();
-                out.add(Sql.of(TableLoad.createTable(dialect, stage, columns, key)));
+                out.add(Sql.of(StagingStatements.createTable(dialect, stage, columns, key)));
                 created = true;
             }
             out.addAll(ddl);
@@ -345,11 +345,11 @@ public final class ChildTables {
             List<ColumnType> allTypes = new ArrayList<>(types);
             List<Object[]> values = new ArrayList<>(batch.size());
             for (Object[] row : batch) {
-                values.add(TableLoad.bindable(dialect, row, names.size(), allTypes));
+                values.add(StagingStatements.bindable(dialect, row, names.size(), allTypes));
             }
             batch.clear();
             // every row's key is new to the staging table (a parent listed again lost its rows first)
-            out.addAll(TableLoad.inserts(dialect, stage, names, allTypes, values));
+            out.addAll(StagingStatements.inserts(dialect, stage, names, allTypes, values));
         }
     }
 }

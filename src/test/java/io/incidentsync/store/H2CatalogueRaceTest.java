@@ -75,15 +75,15 @@ class H2CatalogueRaceTest {
     void columnsTablesAndMayRenameAnswerRightWhileOtherConnectionsDropTables() throws Exception {
         try (Connection c = DriverManager.getConnection(url)) {
             Dialect dialect = Dialect.of(c);
-            long retriesBefore = Dialect.H2.CATALOGUE_RETRIES.get();
+            long retriesBefore = H2Dialect.CATALOGUE_RETRIES.get();
             // one kind of read at a time; columns() until it has met a dropped table three times (about one
             // read in 20,000 to 30,000 does here, at some 25,000 a second), so the test shows the race was met
-            int columns = repeat(1500, () -> Dialect.H2.CATALOGUE_RETRIES.get() - retriesBefore >= 3,
+            int columns = repeat(1500, () -> H2Dialect.CATALOGUE_RETRIES.get() - retriesBefore >= 3,
                     () -> assertEquals(Map.of("id", "CHARACTER VARYING", "name", "CHARACTER VARYING"), dialect.columns(c, "stable")));
             int tables = repeat(1500, () -> true, () -> assertEquals(List.of("stable"), dialect.tables(c, "stable")));
             int renames = repeat(1500, () -> true, () -> assertTrue(dialect.mayRename(c, "stable")));
             assertNull(churnFailure.get(), () -> "the other connections' DDL failed: " + churnFailure.get());
-            long met = Dialect.H2.CATALOGUE_RETRIES.get() - retriesBefore;
+            long met = H2Dialect.CATALOGUE_RETRIES.get() - retriesBefore;
             assertTrue(met >= 3, "the reads met tables being dropped (read again): " + met + " times in " + columns + " reads");
             assertTrue(tables > 1000 && renames > 100, "the reads ran against the churn: " + tables + ", " + renames);
         }
@@ -93,10 +93,10 @@ class H2CatalogueRaceTest {
     void theSameErrorThroughH2sServerIsReadAgainAndOtherErrorsAreNot() {
         String npe = "General error: \"java.lang.NullPointerException: Cannot invoke \"\"String.length()\"\"\" [50000-232]";
         // in this process H2 keeps the NullPointerException as the cause; through AUTO_SERVER's TCP only the text
-        assertTrue(Dialect.H2.metDroppedTable(new SQLException("General error", "HY000", 50000, new NullPointerException())));
-        assertTrue(Dialect.H2.metDroppedTable(new SQLException(npe, "HY000", 50000)));
-        assertFalse(Dialect.H2.metDroppedTable(new SQLException("General error: \"java.lang.IllegalStateException\"", "HY000", 50000)));
-        assertFalse(Dialect.H2.metDroppedTable(new SQLException("Table \"X\" not found", "42S02", 42102, new NullPointerException())));
+        assertTrue(H2Dialect.metDroppedTable(new SQLException("General error", "HY000", 50000, new NullPointerException())));
+        assertTrue(H2Dialect.metDroppedTable(new SQLException(npe, "HY000", 50000)));
+        assertFalse(H2Dialect.metDroppedTable(new SQLException("General error: \"java.lang.IllegalStateException\"", "HY000", 50000)));
+        assertFalse(H2Dialect.metDroppedTable(new SQLException("Table \"X\" not found", "42S02", 42102, new NullPointerException())));
     }
 
     private interface Read {
