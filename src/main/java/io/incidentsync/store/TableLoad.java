@@ -43,6 +43,9 @@ import java.util.function.BooleanSupplier;
  */
 public final class TableLoad extends LoadMeter {
 
+    /** The column holding when the sync that wrote a row started (UTC). */
+    public static final String EXTRACTED_AT = RowConverter.EXTRACTED_AT;
+
     /** The latest complete listing of a child kind, for incidents to embed: {@code _sdc_children_updates}. */
     static String childrenTable(String kind) {
         return derivedName("_sdc_children_", kind);
