@@ -1,21 +1,14 @@
 package io.incidentsync.run;
 
 import io.incidentsync.api.IncidentApi;
-import io.incidentsync.api.Page;
 import io.incidentsync.config.Settings;
-import io.incidentsync.destinations.MqttHeaders;
 import io.incidentsync.destinations.RabbitMqCheck;
 import io.incidentsync.schema.Catalog;
-import io.incidentsync.schema.ColumnType;
 import io.incidentsync.store.DestinationLock;
 import io.incidentsync.store.Dialect;
 import io.incidentsync.store.H2Location;
-import io.incidentsync.store.Sql;
 import io.incidentsync.store.TableLoad;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import org.apache.camel.Exchange;
-import org.apache.camel.ProducerTemplate;
-import org.apache.camel.support.DefaultExchange;
 import org.apache.camel.support.SynchronizationAdapter;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -27,14 +20,9 @@ import java.sql.SQLException;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
-import java.util.Arrays;
-import java.util.HashSet;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.Iterator;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicReference;
 
 /**
