@@ -22,7 +22,9 @@ import javax.sql.DataSource;
 import java.util.concurrent.ExecutorService;
 
 /**
- * Binds the beans the routes use: {@code incidentSync} (the sync steps), {@code incidentApi} (the
+ * Binds the beans the routes use: {@code incidentSync} (a run's start and end; it binds the steps of a
+ * table's sync: {@code tableStart}, {@code tablePaging}, {@code tableWrites}, {@code recordDestinations},
+ * {@code tableEnd}, and {@code incidentRefreshes} for webhooks), {@code incidentApi} (the
  * steps around the HTTP endpoint, and its client's deadline), {@code incidentRateBudget},
  * {@code incidentSqlParameters} (how the JDBC endpoint binds a statement's values),
  * {@code incidentSyncStreams} (the pool that runs tables in parallel) and, unless the host application already has one,
@@ -63,6 +65,7 @@ public class IncidentSyncConfiguration implements CamelConfiguration {
         configureHttp(context, settings);
         IncidentSync sync = new IncidentSync(settings, dataSource, fromSettings, catalog, api);
         context.getRegistry().bind("incidentSync", sync);
+        sync.bindSteps(context.getRegistry());
         // the webhook routes' steps (webhooks.camel.yaml); without incident.webhook.secret they answer 404
         context.getRegistry().bind("incidentWebhooks", new io.incidentsync.webhooks.IncidentWebhooks(
                 new io.incidentsync.webhooks.WebhookReceiver(settings.webhookSecret(), java.time.Clock.systemUTC()), sync.metrics()));

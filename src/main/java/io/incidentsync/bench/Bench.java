@@ -7,6 +7,8 @@ import io.incidentsync.cli.JitChoice;
 import io.incidentsync.simulator.Simulator;
 import io.incidentsync.simulator.SimulatorConfig;
 import io.incidentsync.run.IncidentSync;
+import io.incidentsync.run.TableSpec;
+import io.incidentsync.run.TableSpecs;
 import io.incidentsync.config.Settings;
 import io.incidentsync.run.SyncRun;
 import org.apache.camel.CamelContext;
@@ -62,8 +64,6 @@ public final class Bench implements Callable<Integer> {
 
     static final int KEY_PER_MINUTE = 1200;
     static final int INCIDENTS_PER_MINUTE = 60;
-    static final int PAGE_SIZE = 250;
-    private static final List<String> INCIDENT_MODES = List.of("standard", "retrospective", "test", "tutorial", "stream");
 
     @Option(names = "--incidents", paramLabel = "N",
             description = "incidents in the simulated account (default 20000), with their updates, actions and follow-ups")
@@ -210,27 +210,30 @@ public final class Bench implements Callable<Integer> {
             List<Floor.Chain> chains;
             WriterBenchmark.Result write;
             JsonReadBenchmark.Result json;
+            TableSpecs specs = tableSpecs(overrides);
             Map<String, String> writerSettings = new HashMap<>(overrides);
             writerSettings.put("incident.api.key", writerKey);
             try (Connection writer = db.connect(); Connection reader = db.connect();
                  CamelContext routes = writerRoutes(writerSettings)) {
                 Map<String, List<Long>> perParent = new HashMap<>();
-                perParent.put("custom_field_options", perParent(writer, "custom_field_options", "custom_field_id",
-                        rows.getOrDefault("custom_fields", 0L)));
-                perParent.put("catalog_entries", perParent(writer, "catalog_entries", "catalog_type_id",
-                        rows.getOrDefault("catalog_types", 0L)));
-                chains = minimumRequests(rows, perParent);
-                write = WriterBenchmark.measure(routes.createProducerTemplate(),
+                for (TableSpec spec : specs.all()) {
+                    if (spec.perParent() && spec.paged()) {
+                        perParent.put(spec.table(), perParent(writer, spec.table(), spec.parentParameter(),
+                                rows.getOrDefault(specs.byPath(spec.parentPath()).table(), 0L)));
+                    }
+                }
+                chains = minimumRequests(specs, rows, perParent);
+                write = WriterBenchmark.measure(specs, routes.createProducerTemplate(),
                         routes.getRegistry().lookupByNameAndType(IncidentSyncConfiguration.DATA_SOURCE, DataSource.class),
                         writer, reader, options.writeSample());
-                json = WriterBenchmark.measureJson(routes.createProducerTemplate(), options.writeSample());
+                json = WriterBenchmark.measureJson(specs, routes.createProducerTemplate(), options.writeSample());
             }
             // the peak of the sync and the write measurement, before the write floor fills the heap
             long peakMb = Math.round(heap.peakBytes() / (1024.0 * 1024.0));
             WriteFloor.Result stored = options.writeFloor()
                     ? WriteFloor.measure(db::connect, app.settings().concurrency()) : null;
             long min = Floor.requests(chains);
-            int partitions = partitions(chains, rows);
+            int partitions = partitions(specs, rows);
             Floor.Limits limits = new Floor.Limits(KEY_PER_MINUTE, INCIDENTS_PER_MINUTE, options.timeScale());
             double floor = Floor.seconds(chains, options.latencyMillis() / 1000.0, app.settings().concurrency(), limits);
             double ratio = write.writerRowsPerSecond() / write.rawRowsPerSecond();
@@ -267,24 +270,36 @@ public final class Bench implements Callable<Integer> {
     }
 
     /**
-     * The fewest requests each table needs for the rows the sync found: a cursor listing the pages its
-     * rows fill at its page size (at least one); a listing per parent record the parent listing plus
-     * each parent's pages (custom field options per custom field, catalog entries per catalog type,
-     * one request of schedule entries per schedule); actions and follow-ups one call per incident mode;
-     * any other table one.
+     * The tables' facts as the sync that {@code overrides} configures reads them: its routes' templatedRoute
+     * entries, the edited copies in incident.routes.dir when it names them, else the packaged ones.
      */
-    static List<Floor.Chain> minimumRequests(Map<String, Long> rows, Map<String, List<Long>> perParent) {
+    static TableSpecs tableSpecs(Map<String, String> overrides) throws Exception {
+        return TableSpecs.read(Application.resolve(overrides).get(Application.ROUTES_DIR));
+    }
+
+    /**
+     * The fewest requests each table needs for the rows the sync found, by its templatedRoute entry: a
+     * paged listing the pages its rows fill at its page size (at least one); a listing per parent record
+     * the parent listing's requests plus each parent's (its pages when paged, else one: custom field
+     * options per custom field, catalog entries per catalog type, schedule entries per schedule); a
+     * listing per incident mode one call per mode; any other table one.
+     */
+    static List<Floor.Chain> minimumRequests(TableSpecs specs, Map<String, Long> rows, Map<String, List<Long>> perParent) {
         List<Floor.Chain> chains = new ArrayList<>();
         rows.forEach((table, count) -> {
-            long requests = switch (table) {
-                case "incidents", "incident_updates", "users" -> pages(count, PAGE_SIZE);
-                case "alerts", "alert_routes", "incident_alerts", "escalations", "schedules" -> pages(count, 50);
-                case "custom_field_options", "catalog_entries" ->
-                        1 + perParent.getOrDefault(table, List.of()).stream().mapToLong(n -> pages(n, PAGE_SIZE)).sum();
-                case "schedule_entries" -> pages(rows.getOrDefault("schedules", 0L), 50) + rows.getOrDefault("schedules", 0L);
-                case "actions", "follow_ups" -> INCIDENT_MODES.size();
-                default -> 1;
-            };
+            TableSpec spec = specs.get(table);
+            long requests;
+            if (spec.perParent()) {
+                long parents = rows.getOrDefault(specs.byPath(spec.parentPath()).table(), 0L);
+                long parentRequests = spec.parentPageSize().isEmpty() ? 1 : pages(parents, Integer.parseInt(spec.parentPageSize()));
+                requests = parentRequests + (spec.paged()
+                        ? perParent.getOrDefault(table, List.of()).stream().mapToLong(n -> pages(n, spec.pageRows())).sum()
+                        : parents);
+            } else if (!spec.modes().isEmpty()) {
+                requests = spec.modes().size();
+            } else {
+                requests = spec.paged() ? pages(count, spec.pageRows()) : 1;
+            }
             chains.add(new Floor.Chain(table, requests, table.equals("incidents")));
         });
         chains.sort(Comparator.comparing(Floor.Chain::table));
@@ -296,16 +311,17 @@ public final class Bench implements Callable<Integer> {
     }
 
     /** The listings walked: one per table, but one per parent record for listings per parent, one per mode for actions and follow-ups. */
-    private static int partitions(List<Floor.Chain> chains, Map<String, Long> rows) {
+    static int partitions(TableSpecs specs, Map<String, Long> rows) {
         int out = 0;
-        for (Floor.Chain chain : chains) {
-            out += switch (chain.table()) {
-                case "custom_field_options" -> rows.getOrDefault("custom_fields", 0L).intValue();
-                case "catalog_entries" -> rows.getOrDefault("catalog_types", 0L).intValue();
-                case "schedule_entries" -> rows.getOrDefault("schedules", 0L).intValue();
-                case "actions", "follow_ups" -> INCIDENT_MODES.size();
-                default -> 1;
-            };
+        for (String table : rows.keySet()) {
+            TableSpec spec = specs.get(table);
+            if (spec.perParent()) {
+                out += rows.getOrDefault(specs.byPath(spec.parentPath()).table(), 0L).intValue();
+            } else if (!spec.modes().isEmpty()) {
+                out += spec.modes().size();
+            } else {
+                out += 1;
+            }
         }
         return out;
     }

@@ -2,6 +2,9 @@ package io.incidentsync.bench;
 
 import io.incidentsync.api.Page;
 import io.incidentsync.run.Streams;
+import io.incidentsync.run.TableRun;
+import io.incidentsync.run.TableSpec;
+import io.incidentsync.run.TableSpecs;
 import io.incidentsync.run.SyncException;
 import io.incidentsync.schema.Catalog;
 import io.incidentsync.schema.ColumnType;
@@ -53,13 +56,8 @@ public final class WriterBenchmark {
         }
     }
 
-    private record Source(String table, String path, String primaryKey) {
-    }
-
     /** The two largest tables: incidents (widest rows) and incident updates (most rows, plus their copy for incidents). */
-    private static final List<Source> SOURCES = List.of(
-            new Source("incidents", "/v2/incidents", "id"),
-            new Source("incident_updates", "/v2/incident_updates", "id, incident_id"));
+    private static final List<String> SOURCES = List.of("incidents", "incident_updates");
 
     private static final int PAGE_SIZE = 250;
     private static final String PREFIX = "_bench_";
@@ -77,12 +75,13 @@ public final class WriterBenchmark {
      * {@code settings} names the API, its key (best one the sync did not use, so its budget is full) and
      * the database; the tables written are dropped again.
      */
-    public static Result measure(ProducerTemplate routes, DataSource dataSource, Connection writer, Connection reader,
-                                 int sampleRows) throws Exception {
+    public static Result measure(TableSpecs specs, ProducerTemplate routes, DataSource dataSource, Connection writer,
+                                 Connection reader, int sampleRows) throws Exception {
         Dialect dialect = Dialect.of(writer);
         Catalog catalog = Catalog.load();
         Result total = new Result(0, 0, 0);
-        for (Source source : SOURCES) {
+        for (String table : SOURCES) {
+            TableSpec source = specs.get(table);
             String ours = PREFIX + source.table();
             String raw = PREFIX + "raw_" + source.table();
             List<Page> pages = fetch(routes, source, sampleRows);
@@ -96,7 +95,8 @@ public final class WriterBenchmark {
                     dialect.writeThrough(writer);
                     writerSeconds[round] = writeThroughTableLoad(routes, dataSource, dialect, catalog, writer, source, ours,
                             pages, sampleRows);
-                    Result one = rawInsert(dialect, writer, reader, ours, raw, source.primaryKey(), writerSeconds[round]);
+                    Result one = rawInsert(dialect, writer, reader, ours, raw, String.join(", ", source.primaryKey()),
+                            writerSeconds[round]);
                     // the child tables the writer made of the records' arrays, copied the same way
                     for (String child : dialect.tables(writer, ours + "__")) {
                         List<String> childKey = new ArrayList<>();
@@ -126,8 +126,9 @@ public final class WriterBenchmark {
     }
 
     /** The JSON reading comparison ({@link JsonReadBenchmark}) over the first {@code sampleRows} incidents. */
-    public static JsonReadBenchmark.Result measureJson(ProducerTemplate routes, int sampleRows) throws Exception {
-        List<Page> pages = fetch(routes, SOURCES.get(0), sampleRows);
+    public static JsonReadBenchmark.Result measureJson(TableSpecs specs, ProducerTemplate routes, int sampleRows)
+            throws Exception {
+        List<Page> pages = fetch(routes, specs.get(SOURCES.get(0)), sampleRows);
         try {
             return JsonReadBenchmark.measure(routes.getCamelContext(), pages);
         } finally {
@@ -142,18 +143,15 @@ public final class WriterBenchmark {
     }
 
     /** The pages that hold the first {@code sampleRows} records of the listing (untimed). */
-    private static List<Page> fetch(ProducerTemplate routes, Source source, int sampleRows) {
+    private static List<Page> fetch(ProducerTemplate routes, TableSpec source, int sampleRows) {
         List<Page> pages = new ArrayList<>();
         int rows = 0;
         String after = null;
         try {
             do {
                 String cursor = after;
-                Exchange answer = routes.send("direct:incident-api", exchange -> {
-                    exchange.setProperty("path", source.path());
-                    exchange.setProperty("pageSize", Integer.toString(PAGE_SIZE));
-                    exchange.setProperty("after", cursor);
-                });
+                Exchange answer = routes.send("direct:incident-api", exchange -> exchange.setProperty(TableRun.PROPERTY,
+                        TableRun.page(source.path(), source.pageSize(), cursor)));
                 if (answer.getException() != null) {
                     throw new SyncException("the bench could not read " + source.path() + ": " + answer.getException().getMessage());
                 }
@@ -217,13 +215,13 @@ public final class WriterBenchmark {
      * reading theirs; the records are read a chunk of pages ahead of the clock.
      */
     private static double writeThroughTableLoad(ProducerTemplate routes, DataSource dataSource, Dialect dialect,
-                                                Catalog catalog, Connection connection, Source source, String table,
+                                                Catalog catalog, Connection connection, TableSpec source, String table,
                                                 List<Page> pages, int sampleRows)
             throws Exception {
         Catalog.Listing listing = catalog.listing(source.path());
         long nanos = 0;
         long start = System.nanoTime();
-        TableLoad load = new TableLoad(table, source.path(), Arrays.asList(source.primaryKey().split("\\s*,\\s*")), listing.columns(),
+        TableLoad load = new TableLoad(table, source.path(), source.primaryKey(), listing.columns(),
                 Map.of(), () -> true, dialect, dataSource, OffsetDateTime.now(ZoneOffset.UTC),
                 Streams.INCIDENT_CHILDREN.get(source.table()));
         try {

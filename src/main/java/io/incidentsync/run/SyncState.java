@@ -17,7 +17,6 @@ import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 
 /**
  * Where incremental syncs continue from, kept in the destination ({@code _sync_state}), so that a
@@ -33,9 +32,6 @@ import java.util.Set;
 final class SyncState {
 
     static final String TABLE = "_sync_state";
-
-    /** Tables whose listing filters on {@code updated_at}. */
-    static final Set<String> INCREMENTAL = Set.of("incidents", "escalations");
 
     /** One table's state: the cursor (null before a complete run), and the last full refresh (null before one). */
     record Entry(Instant cursor, Instant lastFull) {
@@ -64,10 +60,12 @@ final class SyncState {
     }
 
     /**
-     * The date an incremental read of {@code table} starts from, or null when this run reads it in full.
+     * The date an incremental read of a table starts from, or null when this run reads it in full.
+     * {@code incremental}: whether its listing filters on {@code updated_at} (its templatedRoute's
+     * parameter).
      */
-    static LocalDate changedSince(String table, Entry entry, boolean liveExists, Settings settings, Instant now) {
-        if (!INCREMENTAL.contains(table) || settings.forceFull() || entry == null || entry.cursor() == null
+    static LocalDate changedSince(boolean incremental, Entry entry, boolean liveExists, Settings settings, Instant now) {
+        if (!incremental || settings.forceFull() || entry == null || entry.cursor() == null
                 || entry.lastFull() == null || !liveExists) {
             return null;
         }

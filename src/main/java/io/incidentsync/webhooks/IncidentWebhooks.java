@@ -78,15 +78,6 @@ public final class IncidentWebhooks {
         return new Batch(taken);
     }
 
-    /** Puts a batch's targets back, for the next refresh (one that could not run now). */
-    public void putBack(Batch batch) {
-        synchronized (pending) {
-            for (WebhookReceiver.Target target : batch.targets) {
-                pending.putIfAbsent(target.kind() + "/" + target.id(), target);
-            }
-        }
-    }
-
     /** One refresh's work: the targets it took, and the incidents they come to. */
     public static final class Batch {
         private final List<WebhookReceiver.Target> targets;

@@ -34,8 +34,10 @@ final class SqlRoutes implements AutoCloseable {
         camel.getRegistry().bind("incidentSqlParameters", new SqlParameters());
         camel.getRegistry().bind("incidentSyncWriters", camel.getExecutorServiceManager().newFixedThreadPool(this, "writers", 2));
         Settings settings = new Settings(Map.of("incident.api.key", "unused")::get);
-        camel.getRegistry().bind("incidentSync", new IncidentSync(settings, dataSource, false, Catalog.load(),
-                new IncidentApi(settings, Catalog.load())));
+        IncidentSync sync = new IncidentSync(settings, dataSource, false, Catalog.load(),
+                new IncidentApi(settings, Catalog.load()));
+        camel.getRegistry().bind("incidentSync", sync);
+        sync.bindSteps(camel.getRegistry());
         RoutesLoader loader = PluginHelper.getRoutesLoader(camel);
         for (String file : List.of("errors", "listings")) {
             loader.loadRoutes(ResourceHelper.resolveMandatoryResource(camel, "file:routes/" + file + ".camel.yaml"));
