@@ -52,6 +52,11 @@ class BenchTest {
         assertTrue(line.get("min_requests") > 0, last);
         assertTrue(line.get("floor_s") > 0, last);
         assertTrue(line.get("wall_s") >= line.get("floor_s"), "nothing beats the floor: " + last);
+        String wallLine = java.util.Arrays.stream(lines).filter(l -> l.startsWith("wall: ")).findFirst()
+                .orElseThrow(() -> new AssertionError("no wall line in " + text));
+        // with --write-floor the verdict is held against the larger floor and names it
+        String bound = line.get("write_floor_s") > line.get("floor_s") ? "write" : "network";
+        assertTrue(wallLine.contains("bound by the " + bound + " floor"), wallLine);
         assertTrue(line.get("write_rows_per_s") > 0 && line.get("raw_rows_per_s") > 0, last);
         assertTrue(line.get("write_ratio") > 0, last);
         assertTrue(line.get("peak_heap_mb") > 0, last);

@@ -242,8 +242,7 @@ public final class Bench implements Callable<Integer> {
             out.printf(Locale.ROOT, "requests: %d made, minimum %d; target at most %d (one more per partition, %d "
                             + "partitions): %s; %d answered 429%n",
                     requests, min, min + partitions, partitions, requests <= min + partitions ? "met" : "MISSED", rateLimited);
-            out.printf(Locale.ROOT, "wall: %.2f s, floor %.2f s (%.2fx); target at most 1.25x: %s%n",
-                    wall, floor, wall / floor, wall <= 1.25 * floor ? "met" : "MISSED");
+            out.println(wallVerdict(wall, floor, stored == null ? null : stored.seconds()));
             out.printf(Locale.ROOT, "write: %.0f rows/s through the writer, %.0f rows/s plain JDBC batch inserts "
                             + "(%d rows of incidents and incident_updates and their child tables); ratio %.2f, target at least 0.5: %s%n",
                     write.writerRowsPerSecond(), write.rawRowsPerSecond(), write.rows(), ratio,
@@ -254,9 +253,9 @@ public final class Bench implements Callable<Integer> {
             if (stored != null) {
                 out.printf(Locale.ROOT, "write floor: %d rows of %d tables, read into memory, inserted again by plain "
                                 + "JDBC batches into tables of the same columns and keys, %d at once, in %.2f s (%.2fx the "
-                                + "floor; %.1f s of CPU); the wall-time target is %.2f s%n",
+                                + "network floor; %.1f s of CPU)%n",
                         stored.rows(), stored.tables(), app.settings().concurrency(), stored.seconds(),
-                        stored.seconds() / floor, stored.cpuSeconds(), 1.25 * floor);
+                        stored.seconds() / floor, stored.cpuSeconds());
             }
             out.printf(Locale.ROOT, "heap: peak %d MB of %d MB (simulator and sync in one process)%n", peakMb, maxMb);
             out.printf(Locale.ROOT, "compiler: %s%n", JitChoice.inUse());
@@ -275,6 +274,22 @@ public final class Bench implements Callable<Integer> {
      */
     static TableSpecs tableSpecs(Map<String, String> overrides) throws Exception {
         return TableSpecs.read(Application.resolve(overrides).get(Application.ROUTES_DIR));
+    }
+
+    /**
+     * The wall-time verdict: a sync can beat neither the network floor (the rate limits, the round trips,
+     * the listings walked at once) nor the write floor (storing its rows with nothing else to do, measured
+     * only with --write-floor), so the target is 1.25 times the larger, and the line says which one bound it.
+     */
+    static String wallVerdict(double wall, double networkFloor, Double writeFloor) {
+        boolean writeBinds = writeFloor != null && writeFloor > networkFloor;
+        double bound = writeBinds ? writeFloor : networkFloor;
+        String floors = writeFloor == null
+                ? String.format(Locale.ROOT, "network floor %.2f s (no write floor measured: --write-floor)", networkFloor)
+                : String.format(Locale.ROOT, "network floor %.2f s, write floor %.2f s", networkFloor, writeFloor);
+        return String.format(Locale.ROOT, "wall: %.2f s; %s; bound by the %s floor: %.2fx of %.2f s; "
+                        + "target at most 1.25x (%.2f s): %s", wall, floors, writeBinds ? "write" : "network",
+                wall / bound, bound, 1.25 * bound, wall <= 1.25 * bound ? "met" : "MISSED");
     }
 
     /**
