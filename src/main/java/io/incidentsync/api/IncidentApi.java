@@ -76,7 +76,7 @@ public final class IncidentApi implements HttpClientConfigurer, HttpActivityList
 
     /** "users: " for a request of a table's listing, else nothing. */
     private static String table(Exchange exchange) {
-        String table = exchange.getProperty("table", String.class);
+        String table = ApiRequest.tableOf(exchange);
         return table == null ? "" : table + ": ";
     }
 
@@ -100,8 +100,7 @@ public final class IncidentApi implements HttpClientConfigurer, HttpActivityList
     }
 
     /**
-     * Begins one attempt of the request the exchange describes (properties {@code path}, {@code query},
-     * {@code partition}, {@code pageSize}, {@code after}): refuses when the application stops or the API
+     * Begins one attempt of the request the exchange carries ({@link ApiRequest}): refuses when the application stops or the API
      * proved unreachable in this run, counts the request, and sets the query string for the endpoint.
      */
     public void beginAttempt(Exchange exchange) {
@@ -115,7 +114,7 @@ public final class IncidentApi implements HttpClientConfigurer, HttpActivityList
         }
         List<Map.Entry<String, String>> query = RequestQuery.query(exchange);
         exchange.setProperty(HTTP_QUERY, RequestQuery.queryString(query).replaceFirst("^\\?", ""));
-        exchange.setProperty(REQUEST, RequestQuery.describe(exchange.getProperty("path", String.class), query));
+        exchange.setProperty(REQUEST, RequestQuery.describe(ApiRequest.of(exchange).path(), query));
         exchange.setProperty(ATTEMPTS, exchange.getProperty(ATTEMPTS, 0, Integer.class) + 1);
         exchange.setProperty(ANSWERED, false);
         exchange.getIn().removeHeader(Exchange.REDELIVERY_DELAY);
@@ -125,7 +124,7 @@ public final class IncidentApi implements HttpClientConfigurer, HttpActivityList
         if (stopping) {
             attempt.cancel();
         }
-        ApiMeter meter = exchange.getProperty("load", ApiMeter.class);
+        ApiMeter meter = ApiRequest.meterOf(exchange);
         if (meter != null) {
             meter.request();
         }
@@ -180,7 +179,7 @@ public final class IncidentApi implements HttpClientConfigurer, HttpActivityList
      * {@link RetryableApiException} for what another attempt may fix, {@link SyncException} otherwise.
      */
     public void readAnswer(Exchange exchange) {
-        String path = exchange.getProperty("path", String.class);
+        String path = ApiRequest.of(exchange).path();
         String what = exchange.getProperty(REQUEST, String.class);
         int status = exchange.getMessage().getHeader(Exchange.HTTP_RESPONSE_CODE, 0, Integer.class);
         Page.Body body;
@@ -220,7 +219,7 @@ public final class IncidentApi implements HttpClientConfigurer, HttpActivityList
             }
         }
         if (status == 429) {
-            ApiMeter meter = exchange.getProperty("load", ApiMeter.class);
+            ApiMeter meter = ApiRequest.meterOf(exchange);
             if (meter != null) {
                 meter.rateLimited();
             }
@@ -235,7 +234,7 @@ public final class IncidentApi implements HttpClientConfigurer, HttpActivityList
         SyncException permanent = ErrorAnswers.permanent(status, path, what, body, baseUrl);
         if (permanent.notFound() && mayVanish(exchange)) {
             LOG.info("{}: {} answered 404: its parent vanished since it was listed; skipped",
-                    exchange.getProperty("table", String.class), what);
+                    ApiRequest.tableOf(exchange), what);
             exchange.getMessage().setBody(Page.empty(arrayKey(path)));
             exchange.setProperty(ANSWERED, true);
             return;
@@ -248,7 +247,8 @@ public final class IncidentApi implements HttpClientConfigurer, HttpActivityList
      * can vanish between the two calls. Anywhere else a 404 would leave the listing incomplete.
      */
     private static boolean mayVanish(Exchange exchange) {
-        return exchange.getProperty("after") == null && exchange.getProperty("parentPartition", false, Boolean.class);
+        ApiRequest request = ApiRequest.of(exchange);
+        return request.after() == null && request.mayVanish();
     }
 
     private String arrayKey(String path) {
@@ -293,7 +293,7 @@ public final class IncidentApi implements HttpClientConfigurer, HttpActivityList
                     + "; if the trouble is passing, run again or raise incident.http.max-attempts");
             return false;
         }
-        ApiMeter meter = exchange.getProperty("load", ApiMeter.class);
+        ApiMeter meter = ApiRequest.meterOf(exchange);
         if (meter != null) {
             meter.retry();
         }

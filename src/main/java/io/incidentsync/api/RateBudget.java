@@ -37,7 +37,7 @@ public final class RateBudget {
         long started = System.nanoTime();
         acquire(path);
         long waited = System.nanoTime() - started;
-        IncidentApi.ApiMeter meter = exchange.getProperty("load", IncidentApi.ApiMeter.class);
+        IncidentApi.ApiMeter meter = ApiRequest.meterOf(exchange);
         if (meter != null && waited > 1_000_000) {
             meter.waitedForBudget(waited);
         }

@@ -17,16 +17,16 @@ final class RequestQuery {
 
     /** The request's parameters: the listing's filters, the partition, the page size and the cursor. */
     static List<Map.Entry<String, String>> query(Exchange exchange) {
+        ApiRequest request = ApiRequest.of(exchange);
         List<Map.Entry<String, String>> query = new ArrayList<>();
-        addQuery(query, exchange.getProperty("query", "", String.class));
-        addQuery(query, exchange.getProperty("partition", "", String.class));
-        String pageSize = exchange.getProperty("pageSize", "", String.class);
+        addQuery(query, request.query() == null ? "" : request.query());
+        addQuery(query, request.partition() == null ? "" : request.partition());
+        String pageSize = request.pageSize() == null ? "" : request.pageSize();
         if (!pageSize.isEmpty()) {
             query.add(new AbstractMap.SimpleEntry<>("page_size", pageSize));
         }
-        String after = exchange.getProperty("after", String.class);
-        if (after != null) {
-            query.add(new AbstractMap.SimpleEntry<>("after", after));
+        if (request.after() != null) {
+            query.add(new AbstractMap.SimpleEntry<>("after", request.after()));
         }
         return query;
     }

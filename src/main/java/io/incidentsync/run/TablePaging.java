@@ -1,5 +1,6 @@
 package io.incidentsync.run;
 
+import io.incidentsync.api.ApiRequest;
 import io.incidentsync.api.Page;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import org.apache.camel.Exchange;
@@ -32,28 +33,15 @@ public final class TablePaging {
     }
 
     /**
-     * The first step of every request (route incident-api): states the table run's next request, the
-     * listing's path, filters, partition, page size and cursor, in the exchange properties the API
-     * client reads, with the table's name and meter for its lines and counts.
+     * The first step of every request (route incident-api): the table run's next request, the listing's
+     * path, filters, partition, page size and cursor, as the one {@link ApiRequest} the API client reads,
+     * with the table's name and meter for its lines and counts.
      */
     public void request(Exchange exchange) {
         TableRun tableRun = TableRun.of(exchange);
-        set(exchange, "table", tableRun.getTable());
-        set(exchange, "load", tableRun.getLoad());
-        set(exchange, "path", tableRun.getPath());
-        set(exchange, "query", tableRun.getQuery());
-        set(exchange, "partition", tableRun.getPartition());
-        set(exchange, "pageSize", tableRun.getPageSize());
-        set(exchange, "after", tableRun.getAfter());
-        set(exchange, "parentPartition", tableRun.isMayVanish());
-    }
-
-    private static void set(Exchange exchange, String name, Object value) {
-        if (value == null) {
-            exchange.removeProperty(name);
-        } else {
-            exchange.setProperty(name, value);
-        }
+        exchange.setProperty(ApiRequest.PROPERTY, new ApiRequest(tableRun.getTable(), tableRun.getLoad(),
+                tableRun.getPath(), tableRun.getQuery(), tableRun.getPartition(), tableRun.getPageSize(),
+                tableRun.getAfter(), tableRun.isMayVanish()));
     }
 
     /** A request outside any table: the record at {@code path}, which may be gone (404). */
