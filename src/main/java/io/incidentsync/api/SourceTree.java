@@ -19,7 +19,7 @@ import java.nio.charset.StandardCharsets;
  *
  * <p>The text is the value as received: a route step that changes a record in place before the SQL
  * writer would not be seen in its JSON columns, so such steps must replace the body (as every YAML
- * expression does) or come after the writer, as the README says.
+ * expression does) or come after the writer, as docs/destinations.md says.
  */
 final class SourceTree {
 

@@ -111,7 +111,7 @@ public final class Application {
         }
         int port = settings().serverPort();
         if (scheduled && port > 0) {
-            // Camel's embedded management server: /observe/health and /observe/metrics (README "Operating it")
+            // Camel's embedded management server: /observe/health and /observe/metrics (docs/operating.md)
             main.addOverrideProperty("camel.management.enabled", "true");
             main.addOverrideProperty("camel.management.port", Integer.toString(port));
             main.addOverrideProperty("camel.management.health-check-enabled", "true");
@@ -168,7 +168,7 @@ public final class Application {
      * would beat demo's simulator key. The environment and the system properties are then read by a
      * source of our own, after the override properties and before the property files, so that for keys
      * the routes read but {@link Settings} does not know (a user's own placeholders) they still beat
-     * the files, as the README says.
+     * the files, as docs/configuration.md says.
      */
     public static void valuesFirst(org.apache.camel.CamelContext context) {
         if (context.getPropertiesComponent() instanceof org.apache.camel.component.properties.PropertiesComponent pc) {

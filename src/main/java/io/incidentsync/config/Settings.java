@@ -19,7 +19,7 @@ import java.util.function.Function;
  */
 public final class Settings {
 
-    /** Every key, in the order the README documents them, with its default (null: no default). */
+    /** Every key, in the order docs/configuration.md documents them, with its default (null: no default). */
     public static final Map<String, String> DEFAULTS = new LinkedHashMap<>();
 
     static {

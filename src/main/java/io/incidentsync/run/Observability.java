@@ -17,8 +17,8 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 
 /**
- * The sync's health checks and metrics, added to Camel's own once the context has started (README
- * "Operating it"): served by Camel's embedded server on incident.server.port in {@code run} mode, or
+ * The sync's health checks and metrics, added to Camel's own once the context has started
+ * (docs/operating.md): served by Camel's embedded server on incident.server.port in {@code run} mode, or
  * by whatever an embedding application exposes. Used only when camel-health and Micrometer are on the
  * classpath.
  */
