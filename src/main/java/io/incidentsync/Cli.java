@@ -23,6 +23,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.Callable;
+import java.util.function.Consumer;
 
 /**
  * The command line of the runnable jar: {@code run} (the default), {@code sync}, {@code demo}, {@code simulate},
@@ -235,6 +236,12 @@ public final class Cli implements Callable<Integer> {
     }
 
     static int sync(Application app, PrintStream out, PrintStream err) throws Exception {
+        return sync(app, out, err, run -> { });
+    }
+
+    /** One sync and its report; {@code afterSummary} may add lines of its own after the run's summary. */
+    public static int sync(Application app, PrintStream out, PrintStream err, Consumer<SyncRun> afterSummary)
+            throws Exception {
         if (misconfigured(app, err)) {
             return 2;
         }
@@ -244,6 +251,7 @@ public final class Cli implements Callable<Integer> {
             return 1;
         }
         out.println(run.summary());
+        afterSummary.accept(run);
         failureLines(run).forEach(err::println);
         return run.ok() ? 0 : 1;
     }

@@ -64,6 +64,30 @@ final class BrokerDeliveries {
         return snapshot();
     }
 
+    /** What one sync sent: how long the sync took, how many records the tables hold, and every message that arrived. */
+    record Received(long syncMillis, int expected, List<Delivery> got) {
+
+        /** {@link #assertEveryRecordOnce} of what arrived, and no more messages than that; returns records per table. */
+        Map<String, Integer> everyRecordOnce(SyncHarness h, Function<Delivery, String> tableOf, boolean runHeadersTravel)
+                throws Exception {
+            Map<String, Integer> perTable = assertEveryRecordOnce(h, got, tableOf, runHeadersTravel);
+            assertEquals(expected, got.size(), "messages received");
+            return perTable;
+        }
+    }
+
+    /**
+     * Runs one sync with the private key, which must succeed, then waits for as many messages as the tables hold
+     * records (at most a minute) and a second more for any extra.
+     */
+    Received syncAndAwait(SyncHarness h) throws Exception {
+        long started = System.nanoTime();
+        assertEquals(0, h.syncCommand(h.overrides(SyncHarness.PRIVATE_KEY)), h.lastErr);
+        long syncMillis = (System.nanoTime() - started) / 1_000_000;
+        int expected = expectedTotal(h);
+        return new Received(syncMillis, expected, await(expected, 60_000, 1_000));
+    }
+
     /** The number of records in the SQL tables after the sync: what every destination must receive. */
     static int expectedTotal(SyncHarness h) throws Exception {
         return expectedTotal(h, OracleComparison.KEYS.keySet());

@@ -115,20 +115,15 @@ class NatsDestinationTest {
         nats.flush(Duration.ofSeconds(5));
         // two servers (the same one twice): a comma inside a destination's option is written %2C
         h.settings.put("incident.destinations", "nats:" + subject + "?servers=" + url + "%2C" + url);
-        long started = System.nanoTime();
-        assertEquals(0, h.syncCommand(h.overrides(SyncHarness.PRIVATE_KEY)), h.lastErr);
-        long syncMillis = (System.nanoTime() - started) / 1_000_000;
-
-        int expected = BrokerDeliveries.expectedTotal(h);
-        List<BrokerDeliveries.Delivery> got = deliveries.await(expected, 60_000, 1_000);
-        Map<String, Integer> perTable = BrokerDeliveries.assertEveryRecordOnce(h, got, d -> d.header("incidentTable"), true);
-        assertEquals(expected, got.size(), "messages received");
+        BrokerDeliveries.Received received = deliveries.syncAndAwait(h);
+        Map<String, Integer> perTable = received.everyRecordOnce(h, d -> d.header("incidentTable"), true);
+        List<BrokerDeliveries.Delivery> got = received.got();
         for (BrokerDeliveries.Delivery d : got) {
             assertEquals(subject, d.where());
             assertEquals(Set.of("incidentTable", "incidentRunId", "incidentExtractedAt"), d.headers().keySet());
         }
         assertEquals(0, dispatcher.getDroppedCount(), "messages the subscription dropped");
-        System.out.println("NATS core: " + got.size() + " records received once each " + perTable + ", sync " + syncMillis + " ms");
+        System.out.println("NATS core: " + got.size() + " records received once each " + perTable + ", sync " + received.syncMillis() + " ms");
     }
 
     @Test

@@ -15,6 +15,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
@@ -45,17 +46,10 @@ class RabbitMqDestinationTest {
         String url = TestBrokers.RABBITMQ.reachableUrl();
         h = SyncHarness.start(300);
         exchange = "incident-test-" + UUID.randomUUID();
-        // the user's connection, as properties: the component finds the one ConnectionFactory bean itself
-        camel.set("camel.beans.incidentRabbit", "#class:org.springframework.amqp.rabbit.connection.CachingConnectionFactory");
         amqp = URI.create(url);
-        camel.set("camel.beans.incidentRabbit.host", amqp.getHost());
-        camel.set("camel.beans.incidentRabbit.port", Integer.toString(amqp.getPort() > 0 ? amqp.getPort() : 5672));
-        if (amqp.getUserInfo() != null) {
-            String[] user = amqp.getUserInfo().split(":", 2);
-            camel.set("camel.beans.incidentRabbit.username", user[0]);
-            camel.set("camel.beans.incidentRabbit.password", user.length > 1 ? user[1] : "");
-        }
-        camel.set("camel.beans.incidentRabbit.publisherConfirmType", "CORRELATED");
+        // the user's connection, as properties: the component finds the one ConnectionFactory bean itself
+        connectionFactory().forEach((option, value) ->
+                camel.set("camel.beans.incidentRabbit" + (option.isEmpty() ? "" : "." + option), value));
 
         ConnectionFactory factory = new ConnectionFactory();
         factory.setUri(url);
@@ -98,25 +92,38 @@ class RabbitMqDestinationTest {
         }, tag -> { });
     }
 
+    /**
+     * The ConnectionFactory bean for the test server, with publisher confirms: each option ("" for the bean's
+     * class) and its value, in the order a user writes them.
+     */
+    private Map<String, String> connectionFactory() {
+        Map<String, String> options = new LinkedHashMap<>();
+        options.put("", "#class:org.springframework.amqp.rabbit.connection.CachingConnectionFactory");
+        options.put("host", amqp.getHost());
+        options.put("port", Integer.toString(amqp.getPort() > 0 ? amqp.getPort() : 5672));
+        if (amqp.getUserInfo() != null) {
+            String[] user = amqp.getUserInfo().split(":", 2);
+            options.put("username", user[0]);
+            options.put("password", user.length > 1 ? user[1] : "");
+        }
+        options.put("publisherConfirmType", "CORRELATED");
+        return options;
+    }
+
     @Test
     void everyRecordArrivesOnceWithItsTableHeader() throws Exception {
         consumeEverything();
         String destination = "spring-rabbitmq:" + exchange + "?routingKey=incident.records";
         h.settings.put("incident.destinations", destination);
-        long started = System.nanoTime();
-        assertEquals(0, h.syncCommand(h.overrides(SyncHarness.PRIVATE_KEY)), h.lastErr);
-        long syncMillis = (System.nanoTime() - started) / 1_000_000;
-
-        int expected = BrokerDeliveries.expectedTotal(h);
-        List<BrokerDeliveries.Delivery> got = deliveries.await(expected, 60_000, 1_000);
-        Map<String, Integer> perTable = BrokerDeliveries.assertEveryRecordOnce(h, got, d -> d.header("incidentTable"), true);
-        assertEquals(expected, got.size(), "messages received");
+        BrokerDeliveries.Received received = deliveries.syncAndAwait(h);
+        Map<String, Integer> perTable = received.everyRecordOnce(h, d -> d.header("incidentTable"), true);
+        List<BrokerDeliveries.Delivery> got = received.got();
         for (BrokerDeliveries.Delivery d : got) {
             assertEquals("routing key incident.records", d.where());
             // the contract's headers and nothing else of the exchange's (no HTTP header of the API's answers)
             assertEquals(Set.of("incidentTable", "incidentRunId", "incidentExtractedAt"), d.headers().keySet());
         }
-        System.out.println("RabbitMQ: " + got.size() + " records received once each " + perTable + ", sync " + syncMillis + " ms");
+        System.out.println("RabbitMQ: " + got.size() + " records received once each " + perTable + ", sync " + received.syncMillis() + " ms");
     }
 
     @Test
@@ -157,15 +164,8 @@ class RabbitMqDestinationTest {
         Map<String, String> env = new HashMap<>();
         h.overrides(SyncHarness.PRIVATE_KEY).forEach((key, value) -> env.put(Settings.envName(key), value));
         env.put("INCIDENT_STREAMS", String.join(",", tables));
-        env.put("CAMEL_BEANS_RABBIT", "#class:org.springframework.amqp.rabbit.connection.CachingConnectionFactory");
-        env.put("CAMEL_BEANS_RABBIT_HOST", amqp.getHost());
-        env.put("CAMEL_BEANS_RABBIT_PORT", Integer.toString(amqp.getPort() > 0 ? amqp.getPort() : 5672));
-        if (amqp.getUserInfo() != null) {
-            String[] user = amqp.getUserInfo().split(":", 2);
-            env.put("CAMEL_BEANS_RABBIT_USERNAME", user[0]);
-            env.put("CAMEL_BEANS_RABBIT_PASSWORD", user.length > 1 ? user[1] : "");
-        }
-        env.put("CAMEL_BEANS_RABBIT_PUBLISHERCONFIRMTYPE", "CORRELATED");
+        connectionFactory().forEach((option, value) ->
+                env.put("CAMEL_BEANS_RABBIT" + (option.isEmpty() ? "" : "_" + option.toUpperCase(Locale.ROOT)), value));
 
         env.put("INCIDENT_DESTINATIONS", "spring-rabbitmq:" + exchange + "?routingKey=incident.records");
         try (JarProcess sync = JarProcess.startFromClasspath(h.dir, env, "sync")) {

@@ -3,7 +3,6 @@ package io.incidentsync.cli;
 import io.incidentsync.Cli;
 import io.incidentsync.simulator.Simulator;
 import io.incidentsync.simulator.SimulatorConfig;
-import io.incidentsync.run.SyncRun;
 
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -61,18 +60,8 @@ public final class Demo implements Callable<Integer> {
             overrides.put("incident.rate.per-minute", Integer.toString(1200 * TIME_SCALE));
             overrides.put("incident.rate.incidents-per-minute", Integer.toString(60 * TIME_SCALE));
             Application app = new Application(overrides);
-            if (Cli.misconfigured(app, err)) {
-                return 2;
-            }
-            SyncRun run = app.syncOnce();
-            if (run == null) {
-                err.println("error: the sync did not start; see the log above");
-                return 1;
-            }
-            out.println(run.summary());
-            out.println("demo: the tables are in " + io.incidentsync.run.IncidentSync.redact(app.settings().dbUrl()));
-            Cli.failureLines(run).forEach(err::println);
-            return run.ok() ? 0 : 1;
+            return Cli.sync(app, out, err, run -> out.println(
+                    "demo: the tables are in " + io.incidentsync.run.IncidentSync.redact(app.settings().dbUrl())));
         }
     }
 }

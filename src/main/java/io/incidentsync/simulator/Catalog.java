@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
+import java.util.function.ObjIntConsumer;
 
 /**
  * The organisation's fixed configuration: severities, statuses, types, roles, timestamps, custom fields and their
@@ -206,14 +207,22 @@ final class Catalog {
         return node;
     }
 
-    private void buildTimestamps() {
-        Ids ids = TableCode.TIMESTAMP.ids(seed);
-        String[] names = {"Reported at", "Accepted at", "Impact started", "Identified at", "Fixed at", "Resolved at",
-                "Closed at"};
+    /** Records of a fixed list, one per name, each first its id and name; {@code rest} writes the i-th's other fields. */
+    private void named(TableCode table, String[] names, List<ObjectNode> into, ObjIntConsumer<ObjectNode> rest) {
+        Ids ids = table.ids(seed);
         for (int i = 0; i < names.length; i++) {
             ObjectNode node = Json.object();
             node.put("id", ids.id(i));
             node.put("name", names[i]);
+            rest.accept(node, i);
+            into.add(node);
+        }
+    }
+
+    private void buildTimestamps() {
+        String[] names = {"Reported at", "Accepted at", "Impact started", "Identified at", "Fixed at", "Resolved at",
+                "Closed at"};
+        named(TableCode.TIMESTAMP, names, timestamps, (node, i) -> {
             node.put("rank", i + 1);
             node.put("description", "When the incident was " + names[i].toLowerCase().replace(" at", "") + ".");
             node.put("set_on_creation", i == 0);
@@ -223,8 +232,7 @@ final class Catalog {
             node.put("timestamp_type", i == 2 ? "manual" : "automatic");
             node.put("created_at", created(50 + i));
             node.put("updated_at", updated(50 + i));
-            timestamps.add(node);
-        }
+        });
     }
 
     private void buildRbacRoles() {
@@ -353,12 +361,8 @@ final class Catalog {
     }
 
     private void buildDurationMetrics() {
-        Ids ids = TableCode.DURATION_METRIC.ids(seed);
         String[] names = {"Time to acknowledge", "Time to resolve"};
-        for (int i = 0; i < names.length; i++) {
-            ObjectNode node = Json.object();
-            node.put("id", ids.id(i));
-            node.put("name", names[i]);
+        named(TableCode.DURATION_METRIC, names, durationMetrics, (node, i) -> {
             node.put("rank", i + 1);
             node.put("from_timestamp_id", timestamps.get(0).get("id").asText());
             node.put("to_timestamp_id", timestamps.get(i == 0 ? 1 : 5).get("id").asText());
@@ -367,20 +371,13 @@ final class Catalog {
             node.put("created_at", created(100 + i));
             node.put("updated_at", updated(100 + i));
             node.put("validate", true);
-            durationMetrics.add(node);
-        }
+        });
     }
 
     private void buildApiKeys(Users users) {
-        Ids ids = TableCode.API_KEY.ids(seed);
-        String[] names = {"Deploy bot", "Status page sync"};
-        for (int i = 0; i < names.length; i++) {
-            ObjectNode node = Json.object();
-            node.put("id", ids.id(i));
-            node.put("name", names[i]);
+        named(TableCode.API_KEY, new String[] {"Deploy bot", "Status page sync"}, apiKeys, (node, i) -> {
             node.putArray("roles").add("incident_creator");
             node.set("created_by", users.embedded(i));
-            apiKeys.add(node);
-        }
+        });
     }
 }

@@ -6,6 +6,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
 import java.util.List;
+import java.util.function.IntConsumer;
 
 /**
  * The v3 catalog: six catalog types, their entries and the resources attributes can be typed with. Entries refer
@@ -291,24 +292,18 @@ final class CatalogTypes {
         return service % 4 == 0 && second != first ? List.of(first, second) : List.of(first);
     }
 
+    /** A type's entries and the builder of its i-th entry. */
+    private record EntryBlock(int type, IntConsumer entry) {
+    }
+
     private void buildEntries() {
-        for (int v = 0; v < SIZES[VENDOR]; v++) {
-            vendor(v);
-        }
-        for (int s = 0; s < SIZES[SERVICE]; s++) {
-            service(s);
-        }
-        for (int t = 0; t < SIZES[TEAM]; t++) {
-            team(t);
-        }
-        for (int f = 0; f < SIZES[FEATURE]; f++) {
-            feature(f);
-        }
-        for (int c = 0; c < SIZES[CUSTOMER]; c++) {
-            customer(c);
-        }
-        for (int e = 0; e < SIZES[ENVIRONMENT]; e++) {
-            environment(e);
+        List<EntryBlock> blocks = List.of(new EntryBlock(VENDOR, this::vendor), new EntryBlock(SERVICE, this::service),
+                new EntryBlock(TEAM, this::team), new EntryBlock(FEATURE, this::feature),
+                new EntryBlock(CUSTOMER, this::customer), new EntryBlock(ENVIRONMENT, this::environment));
+        for (EntryBlock block : blocks) {
+            for (int i = 0; i < SIZES[block.type()]; i++) {
+                block.entry().accept(i);
+            }
         }
     }
 

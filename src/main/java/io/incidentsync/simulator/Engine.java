@@ -14,18 +14,19 @@ final class Engine {
 
     /** An EngineParamBindingValueV2 holding a literal. */
     static ObjectNode literal(String label, String literal, int sortKey) {
-        ObjectNode node = Json.object();
-        node.put("label", label);
-        node.put("literal", literal);
-        node.put("sort_key", sortKey);
-        return node;
+        return bindingValue(label, "literal", literal, sortKey);
     }
 
     /** An EngineParamBindingValueV2 pointing at something the engine resolves. */
     static ObjectNode reference(String label, String reference, int sortKey) {
+        return bindingValue(label, "reference", reference, sortKey);
+    }
+
+    /** A binding value holds either a literal or a reference, between its label and its sort key. */
+    private static ObjectNode bindingValue(String label, String kind, String value, int sortKey) {
         ObjectNode node = Json.object();
         node.put("label", label);
-        node.put("reference", reference);
+        node.put(kind, value);
         node.put("sort_key", sortKey);
         return node;
     }

@@ -8,28 +8,10 @@ import java.util.List;
  * records per incident belongs to incident r / k; records faults add later are spread over the original incidents;
  * records a change adds belong to the incident the change chose, as the current {@link Overlay} records.
  */
-final class IncidentChildren {
+record IncidentChildren(long seed, int incidentCount, Times times, Catalog catalog, Users users, Incidents incidents,
+                        Timeline timeline) {
     static final int UPDATES_PER_INCIDENT = 3;
     static final List<String> STATUSES = List.of("outstanding", "completed", "deleted", "not_doing");
-
-    private final long seed;
-    private final int incidentCount;
-    private final Times times;
-    private final Catalog catalog;
-    private final Users users;
-    private final Incidents incidents;
-    private final Timeline timeline;
-
-    IncidentChildren(long seed, int incidentCount, Times times, Catalog catalog, Users users, Incidents incidents,
-                     Timeline timeline) {
-        this.seed = seed;
-        this.incidentCount = incidentCount;
-        this.times = times;
-        this.catalog = catalog;
-        this.users = users;
-        this.incidents = incidents;
-        this.timeline = timeline;
-    }
 
     static int parent(int record, int perIncident, int incidentCount) {
         int base = perIncident * incidentCount;

@@ -3,8 +3,10 @@ package io.incidentsync.store;
 import io.incidentsync.schema.ColumnType;
 import java.sql.Connection;
 import java.sql.DatabaseMetaData;
+import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -126,6 +128,23 @@ public abstract class Dialect {
     }
 
     /**
+     * Whether a catalogue query that asks "does anything refer to this table", every parameter the live
+     * table's name, finds nothing.
+     */
+    protected boolean nothingRefersTo(Connection connection, String live, String sql) throws SQLException {
+        try (PreparedStatement ps = connection.prepareStatement(sql)) {
+            long parameters = sql.chars().filter(c -> c == '?').count();
+            for (int i = 1; i <= parameters; i++) {
+                ps.setString(i, storedCase(live));
+            }
+            try (ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                return !rs.getBoolean(1);
+            }
+        }
+    }
+
+    /**
      * Returns once every committed change is on disk. A PostgreSQL commit already is; H2 commits to
      * memory and writes in the background, so it is asked to write now.
      */
@@ -176,6 +195,20 @@ public abstract class Dialect {
 
     /** Gives back the lock {@link #tryLockDestination} took; the connection stays open. */
     public abstract void unlockDestination(Connection connection) throws SQLException;
+
+    /** Runs a lock function whose one value says whether it took the lock. */
+    protected static boolean lockTaken(Connection connection, String sql) throws SQLException {
+        try (Statement s = connection.createStatement(); ResultSet rs = s.executeQuery(sql)) {
+            return rs.next() && rs.getBoolean(1);
+        }
+    }
+
+    /** Runs a statement that gives a lock back. */
+    protected static void release(Connection connection, String sql) throws SQLException {
+        try (Statement s = connection.createStatement()) {
+            s.execute(sql);
+        }
+    }
 
     /**
      * Insert-or-replace of {@code rows} rows by primary key, so a record repeated across pages is stored

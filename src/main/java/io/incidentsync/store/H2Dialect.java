@@ -2,7 +2,6 @@ package io.incidentsync.store;
 
 import io.incidentsync.schema.ColumnType;
 import java.sql.Connection;
-import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.SQLIntegrityConstraintViolationException;
@@ -99,17 +98,7 @@ public final class H2Dialect extends Dialect {
                 + " WHERE k.TABLE_SCHEMA = CURRENT_SCHEMA AND k.TABLE_NAME = ?)"
                 + " OR EXISTS (SELECT 1 FROM INFORMATION_SCHEMA.INDEXES"
                 + " WHERE TABLE_SCHEMA = CURRENT_SCHEMA AND TABLE_NAME = ? AND INDEX_TYPE_NAME <> 'PRIMARY KEY')";
-        return readCatalogue(() -> {
-            try (PreparedStatement ps = connection.prepareStatement(sql)) {
-                for (int i = 1; i <= 4; i++) {
-                    ps.setString(i, storedCase(live));
-                }
-                try (ResultSet rs = ps.executeQuery()) {
-                    rs.next();
-                    return !rs.getBoolean(1);
-                }
-            }
-        });
+        return readCatalogue(() -> nothingRefersTo(connection, live, sql));
     }
 
     @Override

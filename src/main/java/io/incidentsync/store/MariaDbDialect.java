@@ -179,15 +179,7 @@ final class MariaDbDialect extends Dialect {
                 + " WHERE EVENT_OBJECT_SCHEMA = DATABASE() AND EVENT_OBJECT_TABLE = ?)"
                 + " OR EXISTS (SELECT 1 FROM information_schema.STATISTICS"
                 + " WHERE TABLE_SCHEMA = DATABASE() AND TABLE_NAME = ? AND INDEX_NAME <> 'PRIMARY')";
-        try (PreparedStatement ps = connection.prepareStatement(sql)) {
-            ps.setString(1, storedCase(live));
-            ps.setString(2, storedCase(live));
-            ps.setString(3, storedCase(live));
-            try (ResultSet rs = ps.executeQuery()) {
-                rs.next();
-                return !rs.getBoolean(1);
-            }
-        }
+        return nothingRefersTo(connection, live, sql);
     }
 
     @Override
@@ -229,17 +221,12 @@ final class MariaDbDialect extends Dialect {
 
     @Override
     public boolean tryLockDestination(Connection connection) throws SQLException {
-        try (Statement s = connection.createStatement();
-             ResultSet rs = s.executeQuery("SELECT GET_LOCK(" + LOCK_NAME + ", 0)")) {
-            return rs.next() && rs.getInt(1) == 1;
-        }
+        return lockTaken(connection, "SELECT GET_LOCK(" + LOCK_NAME + ", 0)");
     }
 
     @Override
     public void unlockDestination(Connection connection) throws SQLException {
-        try (Statement s = connection.createStatement()) {
-            s.execute("DO RELEASE_LOCK(" + LOCK_NAME + ")");
-        }
+        release(connection, "DO RELEASE_LOCK(" + LOCK_NAME + ")");
     }
 
     @Override

@@ -2,9 +2,7 @@ package io.incidentsync.store;
 
 import io.incidentsync.schema.ColumnType;
 import java.sql.Connection;
-import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.sql.Statement;
 import java.util.List;
 import java.util.Locale;
 import java.util.stream.Collectors;
@@ -53,17 +51,12 @@ final class PostgresDialect extends Dialect {
 
     @Override
     public boolean tryLockDestination(Connection connection) throws SQLException {
-        try (Statement s = connection.createStatement();
-             ResultSet rs = s.executeQuery("SELECT pg_try_advisory_lock(" + LOCK_KEY + ")")) {
-            return rs.next() && rs.getBoolean(1);
-        }
+        return lockTaken(connection, "SELECT pg_try_advisory_lock(" + LOCK_KEY + ")");
     }
 
     @Override
     public void unlockDestination(Connection connection) throws SQLException {
-        try (Statement s = connection.createStatement()) {
-            s.execute("SELECT pg_advisory_unlock(" + LOCK_KEY + ")");
-        }
+        release(connection, "SELECT pg_advisory_unlock(" + LOCK_KEY + ")");
     }
 
     @Override

@@ -114,11 +114,7 @@ class TableLoadTest {
         String url = "jdbc:h2:file:" + dir.resolve("db").toAbsolutePath();
         try (SqlRoutes routes = new SqlRoutes(url)) {
             TableLoad first = load("t", routes, () -> true);
-            first.add(record("01HA", "first"));
-            first.add(record("01HB", "second"));
-            routes.send(first.endPage());
-            routes.send(first.endListing());
-            routes.send(first.swap());
+            routes.send(oneListing(routes, first, record("01HA", "first"), record("01HB", "second")));
             assertEquals(2, first.rows());
             first.close();
 
@@ -158,18 +154,12 @@ class TableLoadTest {
         String url = "jdbc:h2:file:" + dir.resolve("db").toAbsolutePath();
         try (SqlRoutes routes = new SqlRoutes(url)) {
             TableLoad first = load("t", routes, () -> true);
-            first.add(record("01HA", "first"));
-            routes.send(first.endPage());
-            routes.send(first.endListing());
-            routes.send(first.swap());
+            routes.send(oneListing(routes, first, record("01HA", "first")));
             first.close();
 
             TableLoad copied = load("t", routes, () -> true);
-            copied.add(record("01HB", "second"));
-            routes.send(copied.endPage());
-            routes.send(copied.endListing());
-            List<Sql> copy = copied.swap();
-            String copyText = copy.stream().map(Sql::getText).reduce("", (a, b) -> a + "\n" + b);
+            List<Sql> copy = oneListing(routes, copied, record("01HB", "second"));
+            String copyText = text(copy);
             assertTrue(copyText.contains("DELETE FROM") && !copyText.contains("RENAME"), copyText);
             routes.send(copy);
             copied.close();
@@ -180,11 +170,8 @@ class TableLoadTest {
             TableLoad renamed = load("t", routes, () -> true);
             // "01HC" and "third": 9 characters of text, over a limit of 8
             renamed.renameAbove(8);
-            renamed.add(record("01HC", "third"));
-            routes.send(renamed.endPage());
-            routes.send(renamed.endListing());
-            List<Sql> rename = renamed.swap();
-            String renameText = rename.stream().map(Sql::getText).reduce("", (a, b) -> a + "\n" + b);
+            List<Sql> rename = oneListing(routes, renamed, record("01HC", "third"));
+            String renameText = text(rename);
             assertTrue(renameText.contains("RENAME TO") && !renameText.contains("DELETE FROM"), renameText);
             routes.send(rename);
             renamed.close();
@@ -195,6 +182,20 @@ class TableLoadTest {
             assertEquals(0, rs.getInt(1), "no staging or replaced table is left");
             assertEquals(List.of("third"), rows(c, "t").stream().map(r -> r.get("NAME")).toList());
         }
+    }
+
+    /** Adds the records as one page, ends the listing, and returns the swap's statements, not yet run. */
+    private static List<Sql> oneListing(SqlRoutes routes, TableLoad load, ObjectNode... records) throws Exception {
+        for (ObjectNode record : records) {
+            load.add(record);
+        }
+        routes.send(load.endPage());
+        routes.send(load.endListing());
+        return load.swap();
+    }
+
+    private static String text(List<Sql> statements) {
+        return statements.stream().map(Sql::getText).reduce("", (a, b) -> a + "\n" + b);
     }
 
     private static ObjectNode record(String id, String name) {

@@ -4,7 +4,9 @@ import io.incidentsync.webhooks.WebhookReceiver.Target;
 import io.incidentsync.webhooks.WebhookReceiver.Verdict;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.params.provider.MethodSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
 import java.nio.charset.StandardCharsets;
@@ -17,6 +19,7 @@ import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.stream.Stream;
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
 
@@ -113,47 +116,32 @@ class WebhookReceiverTest {
                 verdict.logLine());
     }
 
-    @Test
-    void acceptsAPrivateIncidentThatCarriesOnlyItsId() {
-        String type = "private_incident.incident_updated_v2";
-        Verdict verdict = deliver("msg_2Priv", event(type, "{\"id\":\"" + INCIDENT + "\"}"));
-        assertEquals(accepted(type, "msg_2Priv", new Target("incident", INCIDENT, INCIDENT)), verdict);
+    /** Each event type the product applies, and the record its payload names for refreshing. */
+    static Stream<Arguments> eventsAndTheirRecords() {
+        return Stream.of(
+                Arguments.of("a private incident carries only its id", "private_incident.incident_updated_v2",
+                        "msg_2Priv", "{\"id\":\"" + INCIDENT + "\"}", new Target("incident", INCIDENT, INCIDENT)),
+                Arguments.of("a status update names the incident it holds", "public_incident.incident_status_updated_v2",
+                        "msg_2Stat", "{\"incident\":" + publicIncident(INCIDENT) + ",\"message\":\"rolling back\","
+                                + "\"new_status\":{\"id\":\"01NEWSTATUS\"},\"previous_status\":{\"id\":\"01OLDSTATUS\"}}",
+                        new Target("incident", INCIDENT, INCIDENT)),
+                Arguments.of("a public follow-up names its incident", "public_incident.follow_up_created_v1", "msg_2Fu",
+                        "{\"id\":\"" + CHILD + "\",\"incident_id\":\"" + INCIDENT + "\",\"follow_up\":true,"
+                                + "\"description\":\"Add an alert\",\"status\":\"outstanding\"}",
+                        new Target("follow_up", CHILD, INCIDENT)),
+                Arguments.of("a public action update names its incident", "public_incident.action_updated_v1", "msg_2Act",
+                        "{\"id\":\"" + CHILD + "\",\"incident_id\":\"" + INCIDENT + "\",\"follow_up\":false}",
+                        new Target("action", CHILD, INCIDENT)),
+                Arguments.of("a private action has no incident id", "private_incident.action_created_v1", "msg_2PrA",
+                        "{\"id\":\"" + CHILD + "\"}", new Target("action", CHILD, null)),
+                Arguments.of("a private follow-up has no incident id", "private_incident.follow_up_updated_v1",
+                        "msg_2PrF", "{\"id\":\"fu-2\",\"incident_id\":null}", new Target("follow_up", "fu-2", null)));
     }
 
-    @Test
-    void aStatusUpdateNamesTheIncidentItHolds() {
-        String type = "public_incident.incident_status_updated_v2";
-        String payload = "{\"incident\":" + publicIncident(INCIDENT) + ",\"message\":\"rolling back\","
-                + "\"new_status\":{\"id\":\"01NEWSTATUS\"},\"previous_status\":{\"id\":\"01OLDSTATUS\"}}";
-        Verdict verdict = deliver("msg_2Stat", event(type, payload));
-        assertEquals(accepted(type, "msg_2Stat", new Target("incident", INCIDENT, INCIDENT)), verdict);
-    }
-
-    @Test
-    void aPublicFollowUpNamesItsIncident() {
-        String type = "public_incident.follow_up_created_v1";
-        String payload = "{\"id\":\"" + CHILD + "\",\"incident_id\":\"" + INCIDENT + "\",\"follow_up\":true,"
-                + "\"description\":\"Add an alert\",\"status\":\"outstanding\"}";
-        Verdict verdict = deliver("msg_2Fu", event(type, payload));
-        assertEquals(accepted(type, "msg_2Fu", new Target("follow_up", CHILD, INCIDENT)), verdict);
-    }
-
-    @Test
-    void aPublicActionUpdateNamesItsIncident() {
-        String type = "public_incident.action_updated_v1";
-        String payload = "{\"id\":\"" + CHILD + "\",\"incident_id\":\"" + INCIDENT + "\",\"follow_up\":false}";
-        assertEquals(accepted(type, "msg_2Act", new Target("action", CHILD, INCIDENT)),
-                deliver("msg_2Act", event(type, payload)));
-    }
-
-    @Test
-    void privateChildrenHaveNoIncidentId() {
-        String action = "private_incident.action_created_v1";
-        assertEquals(accepted(action, "msg_2PrA", new Target("action", CHILD, null)),
-                deliver("msg_2PrA", event(action, "{\"id\":\"" + CHILD + "\"}")));
-        String followUp = "private_incident.follow_up_updated_v1";
-        assertEquals(accepted(followUp, "msg_2PrF", new Target("follow_up", "fu-2", null)),
-                deliver("msg_2PrF", event(followUp, "{\"id\":\"fu-2\",\"incident_id\":null}")));
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("eventsAndTheirRecords")
+    void anEventNamesTheRecordToRefresh(String what, String type, String webhookId, String payload, Target target) {
+        assertEquals(accepted(type, webhookId, target), deliver(webhookId, event(type, payload)));
     }
 
     @Test
