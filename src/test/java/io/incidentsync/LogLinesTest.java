@@ -23,10 +23,10 @@ class LogLinesTest {
 
     static final ObjectMapper MAPPER = new ObjectMapper();
 
-    /** 1,000 incidents (four pages), the third page slow and the second answering 503 once. */
+    /** 300 incidents (two pages), the second answering 503 once and then slow. */
     private static Map<String, String> slowSync(SyncHarness h) {
         h.simulator.faults().status("/v2/incidents", 2, 503);
-        h.simulator.faults().slow("/v2/incidents", 4, 3000);
+        h.simulator.faults().slow("/v2/incidents", 3, 3000);
         Map<String, String> env = new HashMap<>();
         h.overrides(SyncHarness.PRIVATE_KEY).forEach((key, value) -> env.put(Settings.envName(key), value));
         env.put("INCIDENT_STREAMS", "incidents");
@@ -36,7 +36,7 @@ class LogLinesTest {
 
     @Test
     void aTableStillRunningLogsItsProgressAndEachRetryOneWarnLine() throws Exception {
-        try (SyncHarness h = SyncHarness.start(1000)) {
+        try (SyncHarness h = SyncHarness.start(300)) {
             String output;
             try (JarProcess sync = JarProcess.startFromClasspath(h.dir, slowSync(h), "sync")) {
                 assertEquals(0, sync.waitFor(180), sync.output());
@@ -55,7 +55,7 @@ class LogLinesTest {
 
     @Test
     void theJsonLayoutWritesEveryLogLineAsOneJsonObject() throws Exception {
-        try (SyncHarness h = SyncHarness.start(1000)) {
+        try (SyncHarness h = SyncHarness.start(300)) {
             Map<String, String> env = slowSync(h);
             env.put("INCIDENT_LOG_FORMAT", "json");
             String output;
@@ -78,7 +78,7 @@ class LogLinesTest {
                 } catch (Exception e) {
                     throw new AssertionError(e);
                 }
-            }).anyMatch(m -> m.startsWith("incidents: finished: 1000 rows")), output);
+            }).anyMatch(m -> m.startsWith("incidents: finished: 300 rows")), output);
             assertFalse(output.lines().anyMatch(l -> l.matches("\\d\\d:\\d\\d:\\d\\d\\.\\d{3} .*")), "no text log line:\n" + output);
         }
     }

@@ -37,11 +37,23 @@ final class SyncHarness implements AutoCloseable {
     final Map<String, String> settings = new HashMap<>();
     String lastOut = "";
     String lastErr = "";
+    private final boolean ownsSimulator;
 
-    private SyncHarness(Simulator simulator, Path dir, String dbUrl) {
+    private SyncHarness(Simulator simulator, Path dir, String dbUrl, boolean ownsSimulator) {
         this.simulator = simulator;
         this.dir = dir;
         this.dbUrl = dbUrl;
+        this.ownsSimulator = ownsSimulator;
+    }
+
+    /**
+     * A harness with a fresh H2 file of its own over this harness's simulator, for tests that only read the
+     * simulator (faults and all): building the account once per class instead of once per test. Closing it
+     * leaves the simulator to its owner.
+     */
+    SyncHarness sharingSimulator() throws IOException {
+        Path own = Files.createTempDirectory("incident-sync-test");
+        return new SyncHarness(simulator, own, "jdbc:h2:file:" + own.resolve("db").toAbsolutePath(), false);
     }
 
     /** Points the syncs at a fresh schema of the test PostgreSQL server instead of the H2 file. */
@@ -87,7 +99,7 @@ final class SyncHarness implements AutoCloseable {
     static SyncHarness startOnConfigClock(SimulatorConfig config) throws IOException {
         config.addKey(PRIVATE_KEY, true).addKey(PUBLIC_KEY, false);
         Path dir = Files.createTempDirectory("incident-sync-test");
-        return new SyncHarness(Simulator.start(config, 0), dir, "jdbc:h2:file:" + dir.resolve("db").toAbsolutePath());
+        return new SyncHarness(Simulator.start(config, 0), dir, "jdbc:h2:file:" + dir.resolve("db").toAbsolutePath(), true);
     }
 
     /** Settings for a sync with this key: the simulator's limits on our side too, and quick retries. */
@@ -182,7 +194,9 @@ final class SyncHarness implements AutoCloseable {
 
     @Override
     public void close() throws IOException {
-        simulator.close();
+        if (ownsSimulator) {
+            simulator.close();
+        }
         if (isMariaDb()) {
             TestMariaDb.drop(dbUrl);
         }
