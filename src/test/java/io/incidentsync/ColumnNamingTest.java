@@ -1,7 +1,6 @@
 package io.incidentsync;
 
 import io.incidentsync.HostileApi.Reply;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -42,17 +41,12 @@ class ColumnNamingTest {
 
     @RegisterExtension
     final HostileApi api = HostileApi.forEachTest();
-    HostileApi.Sync sync;
+    @RegisterExtension
+    final HostileApi.Sync sync = api.syncForEachTest("users");
 
     @BeforeEach
     void start() throws Exception {
-        sync = new HostileApi.Sync(api, "users");
         db.on(sync);
-    }
-
-    @AfterEach
-    void stop() throws Exception {
-        sync.close();
     }
 
     /** Every hostile field of one user, by JSON key (nested {@code a.b} written as its key path), with a value naming it. */

@@ -124,6 +124,18 @@ public final class HostileApi implements AutoCloseable, AfterEachCallback {
         close();
     }
 
+    /**
+     * A sync of {@code streams} against this API for one test, its files deleted after it:
+     * {@code @RegisterExtension final HostileApi.Sync sync = api.syncForEachTest("users");} after the API's field.
+     */
+    Sync syncForEachTest(String streams) {
+        try {
+            return new Sync(this, streams);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
     String baseUrl() {
         return "http://127.0.0.1:" + server.getAddress().getPort();
     }
@@ -230,7 +242,7 @@ public final class HostileApi implements AutoCloseable, AfterEachCallback {
     }
 
     /** A sync through the command line's code path, against this API and an H2 file of its own. */
-    static final class Sync implements AutoCloseable {
+    static final class Sync implements AutoCloseable, AfterEachCallback {
         final Path dir;
         final Map<String, String> settings = new LinkedHashMap<>();
         String out = "";
@@ -291,6 +303,11 @@ public final class HostileApi implements AutoCloseable, AfterEachCallback {
                     "SELECT error FROM _sync_runs WHERE status = 'failed' ORDER BY finished_at DESC")) {
                 return rs.next() ? rs.getString(1) : null;
             }
+        }
+
+        @Override
+        public void afterEach(ExtensionContext context) throws IOException {
+            close();
         }
 
         @Override

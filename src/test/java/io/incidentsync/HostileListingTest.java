@@ -1,7 +1,5 @@
 package io.incidentsync;
 
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.Timeout;
@@ -22,17 +20,8 @@ class HostileListingTest {
 
     @RegisterExtension
     final HostileApi api = HostileApi.forEachTest();
-    HostileApi.Sync sync;
-
-    @BeforeEach
-    void start() throws Exception {
-        sync = new HostileApi.Sync(api, "users");
-    }
-
-    @AfterEach
-    void stop() throws Exception {
-        sync.close();
-    }
+    @RegisterExtension
+    final HostileApi.Sync sync = api.syncForEachTest("users");
 
     /** A first sync of 1,000 users in four pages, so that a later failure has rows to keep. */
     private void syncThousandUsers() throws Exception {

@@ -1,6 +1,5 @@
 package io.incidentsync;
 
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -22,20 +21,15 @@ class KeyLeakTest {
     @RegisterExtension
     final HostileApi elsewhere = HostileApi.forEachTest();
 
-    HostileApi.Sync sync;
+    @RegisterExtension
+    final HostileApi.Sync sync = api.syncForEachTest("users");
 
     @BeforeEach
     void start() throws Exception {
-        sync = new HostileApi.Sync(api, "users");
         sync.settings.put("incident.api.key", "secret-key-0123456789");
         api.on("/v2/users", request -> Reply.json(HostileApi.page("users", HostileApi.users(1, 5), null)));
         elsewhere.on("/v2/users", request -> Reply.json(HostileApi.page("users", HostileApi.users(100, 7), null)));
         assertEquals(0, sync.run(), sync.err);
-    }
-
-    @AfterEach
-    void stop() throws Exception {
-        sync.close();
     }
 
     @Test

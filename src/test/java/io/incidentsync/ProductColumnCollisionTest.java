@@ -1,7 +1,5 @@
 package io.incidentsync;
 
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -24,17 +22,8 @@ class ProductColumnCollisionTest {
 
     @RegisterExtension
     final HostileApi api = HostileApi.forEachTest();
-    HostileApi.Sync sync;
-
-    @BeforeEach
-    void start() throws Exception {
-        sync = new HostileApi.Sync(api, "incidents");
-    }
-
-    @AfterEach
-    void stop() throws Exception {
-        sync.close();
-    }
+    @RegisterExtension
+    final HostileApi.Sync sync = api.syncForEachTest("incidents");
 
     @Test
     void anIncidentFieldNamedUpdatesOrActionsKeepsItsValueBesideTheProductsArrays() throws Exception {

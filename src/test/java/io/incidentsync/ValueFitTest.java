@@ -1,6 +1,5 @@
 package io.incidentsync;
 
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -35,17 +34,12 @@ class ValueFitTest {
 
     @RegisterExtension
     final HostileApi api = HostileApi.forEachTest();
-    HostileApi.Sync sync;
+    @RegisterExtension
+    final HostileApi.Sync sync = api.syncForEachTest("users");
 
     @BeforeEach
     void start() throws Exception {
-        sync = new HostileApi.Sync(api, "users");
         db.on(sync);
-    }
-
-    @AfterEach
-    void stop() throws Exception {
-        sync.close();
     }
 
     /** Three pages of users U00001..U00750 with these extra fields on each page (a JSON object's members). */
