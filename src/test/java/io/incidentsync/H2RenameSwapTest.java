@@ -1,9 +1,9 @@
 package io.incidentsync;
 
 import io.incidentsync.run.SyncRun;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.sql.Connection;
 import java.sql.ResultSet;
@@ -26,19 +26,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  */
 class H2RenameSwapTest {
 
-    SyncHarness h;
+    @RegisterExtension
+    final SyncHarness h = SyncHarness.forEachTest(1000);
 
     @BeforeEach
     void start() throws Exception {
-        h = SyncHarness.start(1000);
         h.settings.put("incident.h2.copy-swap-max-mb", "0");
-    }
-
-    @AfterEach
-    void stop() throws Exception {
-        if (h != null) {
-            h.close();
-        }
     }
 
     @Test

@@ -25,7 +25,7 @@ import java.util.Locale;
 import java.util.Map;
 
 /** A simulator, a fresh H2 file database, and syncs between them through the real routes. */
-final class SyncHarness implements AutoCloseable {
+final class SyncHarness implements AutoCloseable, org.junit.jupiter.api.extension.AfterEachCallback {
 
     static final String PRIVATE_KEY = "test-key-with-private-scope";
     static final String PUBLIC_KEY = "test-key-without-private-scope";
@@ -86,6 +86,23 @@ final class SyncHarness implements AutoCloseable {
 
     static SyncHarness start(int incidents) throws IOException {
         return start(new SimulatorConfig().seed(1).incidents(incidents));
+    }
+
+    /**
+     * A harness of {@code incidents} incidents for one test, closed after it:
+     * {@code @RegisterExtension final SyncHarness h = SyncHarness.forEachTest(300);}.
+     */
+    static SyncHarness forEachTest(int incidents) {
+        try {
+            return start(incidents);
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
+    @Override
+    public void afterEach(org.junit.jupiter.api.extension.ExtensionContext context) throws IOException {
+        close();
     }
 
     static SyncHarness start(SimulatorConfig config) throws IOException {

@@ -1,8 +1,7 @@
 package io.incidentsync;
 
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.sql.Connection;
 import java.sql.ResultSet;
@@ -22,18 +21,9 @@ class SyncRunsTableTest {
 
     static final String INCIDENTS = "/v2/incidents";
 
-    SyncHarness h;
-
-    @BeforeEach
-    void start() throws Exception {
-        // 600 incidents: three pages of incidents
-        h = SyncHarness.start(600);
-    }
-
-    @AfterEach
-    void stop() throws Exception {
-        h.close();
-    }
+    @RegisterExtension
+    // 600 incidents: three pages of incidents
+    final SyncHarness h = SyncHarness.forEachTest(600);
 
     @Test
     void aGoodAndAFailedRunEachLeaveOneRowPerTableWithTheirCounts() throws Exception {
