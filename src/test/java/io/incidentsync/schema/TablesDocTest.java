@@ -1,15 +1,12 @@
 package io.incidentsync.schema;
 
 import io.incidentsync.run.Streams;
+import io.incidentsync.run.TableSpecs;
 import org.junit.jupiter.api.Test;
-import org.snakeyaml.engine.v2.api.Load;
-import org.snakeyaml.engine.v2.api.LoadSettings;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.stream.Collectors;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -25,19 +22,10 @@ class TablesDocTest {
     private static final Path DOC = Path.of("docs/tables.md");
     private static final String REWRITE = "mvn -B -q test -Dtest=TablesDocTest -Dincident.docs.write=true";
 
-    /** The table, path and primaryKey parameters of every templatedRoute entry, in the file's order. */
-    @SuppressWarnings("unchecked")
+    /** Every table's name, path and primary key as the loaded routes declare them (TableSpecs), in the sync's order. */
     static List<TablesDoc.Table> streams() throws Exception {
-        Object yaml = new Load(LoadSettings.builder().build())
-                .loadFromString(Files.readString(Path.of("routes/streams.camel.yaml")));
-        List<TablesDoc.Table> tables = new ArrayList<>();
-        for (Object entry : (List<Object>) yaml) {
-            Map<String, Object> route = (Map<String, Object>) ((Map<String, Object>) entry).get("templatedRoute");
-            Map<String, String> parameters = ((List<Map<String, Object>>) route.get("parameters")).stream()
-                    .collect(Collectors.toMap(p -> (String) p.get("name"), p -> String.valueOf(p.get("value"))));
-            tables.add(new TablesDoc.Table(parameters.get("table"), parameters.get("path"), parameters.get("primaryKey")));
-        }
-        return tables;
+        return TableSpecs.read("routes").all().stream()
+                .map(t -> new TablesDoc.Table(t.table(), t.path(), String.join(", ", t.primaryKey()))).toList();
     }
 
     @Test
