@@ -1,7 +1,6 @@
 package io.incidentsync;
 
 import io.incidentsync.HostileApi.Reply;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.Parameter;
@@ -40,14 +39,8 @@ class ColumnNamingTest {
     static final String LONG_AC0 = "p".repeat(70) + "ac0";
 
     @RegisterExtension
-    final HostileApi api = HostileApi.forEachTest();
-    @RegisterExtension
-    final HostileApi.Sync sync = api.syncForEachTest("users");
-
-    @BeforeEach
-    void start() throws Exception {
-        db.on(sync);
-    }
+    final HostileApi.Sync sync = HostileApi.syncForEachTest("users", () -> db);
+    final HostileApi api = sync.api;
 
     /** Every hostile field of one user, by JSON key (nested {@code a.b} written as its key path), with a value naming it. */
     static Map<String, String> hostileFields(String user) {

@@ -4,6 +4,7 @@ import io.incidentsync.cli.Application;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import org.junit.jupiter.api.extension.AfterEachCallback;
+import org.junit.jupiter.api.extension.BeforeEachCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;
 
 import java.io.ByteArrayOutputStream;
@@ -25,6 +26,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Executors;
 import java.util.function.Function;
+import java.util.function.Supplier;
 
 /**
  * A deliberately hostile fake of the incident.io API, for the tests that hold the sync to its promises
@@ -125,12 +127,21 @@ public final class HostileApi implements AutoCloseable, AfterEachCallback {
     }
 
     /**
-     * A sync of {@code streams} against this API for one test, its files deleted after it:
-     * {@code @RegisterExtension final HostileApi.Sync sync = api.syncForEachTest("users");} after the API's field.
+     * A sync of {@code streams} against an API of its own ({@code sync.api}) for one test, the API closed and
+     * the sync's files deleted after it: {@code @RegisterExtension final HostileApi.Sync sync =
+     * HostileApi.syncForEachTest("users");}.
      */
-    Sync syncForEachTest(String streams) {
+    static Sync syncForEachTest(String streams) {
+        return syncForEachTest(streams, () -> Destination.H2);
+    }
+
+    /**
+     * As {@link #syncForEachTest(String)}, writing to a fresh database of the kind {@code destination} gives
+     * before each test: a parameterised class's {@code () -> db}, read once its parameter is set.
+     */
+    static Sync syncForEachTest(String streams, Supplier<Destination> destination) {
         try {
-            return new Sync(this, streams);
+            return new Sync(start(), streams, destination);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
@@ -242,13 +253,23 @@ public final class HostileApi implements AutoCloseable, AfterEachCallback {
     }
 
     /** A sync through the command line's code path, against this API and an H2 file of its own. */
-    static final class Sync implements AutoCloseable, AfterEachCallback {
+    static final class Sync implements AutoCloseable, BeforeEachCallback, AfterEachCallback {
+        /** The API this sync reads, its own. */
+        final HostileApi api;
+        private final Supplier<Destination> destination;
         final Path dir;
         final Map<String, String> settings = new LinkedHashMap<>();
         String out = "";
         String err = "";
 
+        /** A sync against api, which the caller closes; on H2 unless its settings say otherwise. */
         Sync(HostileApi api, String streams) throws IOException {
+            this(api, streams, () -> Destination.H2);
+        }
+
+        private Sync(HostileApi api, String streams, Supplier<Destination> destination) throws IOException {
+            this.api = api;
+            this.destination = destination;
             dir = Files.createTempDirectory("incident-sync-hostile");
             settings.put("incident.api.url", api.baseUrl());
             settings.put("incident.api.key", "hostile-test-key");
@@ -306,7 +327,14 @@ public final class HostileApi implements AutoCloseable, AfterEachCallback {
         }
 
         @Override
+        public void beforeEach(ExtensionContext context) throws Exception {
+            destination.get().on(this);
+        }
+
+        /** Only a sync from {@link #syncForEachTest} is an extension, and it owns its API. */
+        @Override
         public void afterEach(ExtensionContext context) throws IOException {
+            api.close();
             close();
         }
 

@@ -19,9 +19,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class HostileListingTest {
 
     @RegisterExtension
-    final HostileApi api = HostileApi.forEachTest();
-    @RegisterExtension
-    final HostileApi.Sync sync = api.syncForEachTest("users");
+    final HostileApi.Sync sync = HostileApi.syncForEachTest("users");
+    final HostileApi api = sync.api;
 
     /** A first sync of 1,000 users in four pages, so that a later failure has rows to keep. */
     private void syncThousandUsers() throws Exception {

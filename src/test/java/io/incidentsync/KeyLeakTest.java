@@ -16,13 +16,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class KeyLeakTest {
 
     @RegisterExtension
-    final HostileApi api = HostileApi.forEachTest();
-
+    final HostileApi.Sync sync = HostileApi.syncForEachTest("users");
+    final HostileApi api = sync.api;
     @RegisterExtension
     final HostileApi elsewhere = HostileApi.forEachTest();
-
-    @RegisterExtension
-    final HostileApi.Sync sync = api.syncForEachTest("users");
 
     @BeforeEach
     void start() throws Exception {

@@ -21,9 +21,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class ProductColumnCollisionTest {
 
     @RegisterExtension
-    final HostileApi api = HostileApi.forEachTest();
-    @RegisterExtension
-    final HostileApi.Sync sync = api.syncForEachTest("incidents");
+    final HostileApi.Sync sync = HostileApi.syncForEachTest("incidents");
+    final HostileApi api = sync.api;
 
     @Test
     void anIncidentFieldNamedUpdatesOrActionsKeepsItsValueBesideTheProductsArrays() throws Exception {

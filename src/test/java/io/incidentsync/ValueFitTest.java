@@ -1,6 +1,5 @@
 package io.incidentsync;
 
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.Parameter;
@@ -33,14 +32,8 @@ class ValueFitTest {
     Destination db;
 
     @RegisterExtension
-    final HostileApi api = HostileApi.forEachTest();
-    @RegisterExtension
-    final HostileApi.Sync sync = api.syncForEachTest("users");
-
-    @BeforeEach
-    void start() throws Exception {
-        db.on(sync);
-    }
+    final HostileApi.Sync sync = HostileApi.syncForEachTest("users", () -> db);
+    final HostileApi api = sync.api;
 
     /** Three pages of users U00001..U00750 with these extra fields on each page (a JSON object's members). */
     private void serve(String page1, String page2, String page3) {

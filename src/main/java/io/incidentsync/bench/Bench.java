@@ -4,6 +4,7 @@ import io.incidentsync.Cli;
 import io.incidentsync.IncidentSyncConfiguration;
 import io.incidentsync.cli.Application;
 import io.incidentsync.cli.JitChoice;
+import io.incidentsync.cli.PrintingCommand;
 import io.incidentsync.simulator.Simulator;
 import io.incidentsync.simulator.SimulatorConfig;
 import io.incidentsync.run.IncidentSync;
@@ -40,7 +41,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.UUID;
-import java.util.concurrent.Callable;
 import java.util.stream.Stream;
 
 /**
@@ -60,7 +60,7 @@ import java.util.stream.Stream;
                 "         write_rows_per_s=X raw_rows_per_s=Y write_ratio=Z peak_heap_mb=H",
                 "         and with --write-floor, write_floor_s=S at its end",
                 "Exit codes: 0 measured, 1 the sync failed, 2 configuration error or bad usage."})
-public final class Bench implements Callable<Integer> {
+public final class Bench extends PrintingCommand {
 
     static final int KEY_PER_MINUTE = 1200;
     static final int INCIDENTS_PER_MINUTE = 60;
@@ -99,12 +99,8 @@ public final class Bench implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    private final PrintStream out;
-    private final PrintStream err;
-
     public Bench(PrintStream out, PrintStream err) {
-        this.out = out;
-        this.err = err;
+        super(out, err);
     }
 
     /** What the command line asked for. */

@@ -15,7 +15,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.Callable;
 
 /**
  * {@code catalog --check FILE} and {@code catalog --write FILE}: the committed catalog and OpenAPI facts, held
@@ -28,7 +27,7 @@ import java.util.concurrent.Callable;
         optionListHeading = "%nOptions:%n",
         footer = {"", "Exit codes: 0 the files agree with FILE (--check) or were written (--write); 1 they drift,",
                 "one line per difference; 2 FILE is missing, unreadable or not OpenAPI 3, or bad usage."})
-public final class CatalogCommand implements Callable<Integer> {
+public final class CatalogCommand extends PrintingCommand {
 
     static final String CATALOG = "catalog.json";
 
@@ -49,12 +48,8 @@ public final class CatalogCommand implements Callable<Integer> {
             description = "where the committed files are (default src/main/resources/incident-io)")
     Path resources = Path.of("src", "main", "resources", "incident-io");
 
-    private final PrintStream out;
-    private final PrintStream err;
-
     public CatalogCommand(PrintStream out, PrintStream err) {
-        this.out = out;
-        this.err = err;
+        super(out, err);
     }
 
     @Override

@@ -13,7 +13,6 @@ import picocli.CommandLine.Spec;
 import java.io.PrintStream;
 import java.util.HashMap;
 import java.util.Map;
-import java.util.concurrent.Callable;
 
 /**
  * {@code demo}: starts the simulator in this process, syncs it into the configured database
@@ -26,7 +25,7 @@ import java.util.concurrent.Callable;
                 "The database is the H2 file ./data/incident unless incident.db.url (INCIDENT_DB_URL) says otherwise."},
         optionListHeading = "%nOptions:%n",
         footer = {"", Cli.EXIT_CODES, Cli.EXIT_CODES_CONTINUED})
-public final class Demo implements Callable<Integer> {
+public final class Demo extends PrintingCommand {
 
     static final int TIME_SCALE = 60;
 
@@ -36,12 +35,8 @@ public final class Demo implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    private final PrintStream out;
-    private final PrintStream err;
-
     public Demo(PrintStream out, PrintStream err) {
-        this.out = out;
-        this.err = err;
+        super(out, err);
     }
 
     @Override

@@ -112,7 +112,7 @@ public final class TableEnd {
         String table = tableRun == null ? null : tableRun.getTable();
         SyncRun run = tableRun == null ? null : tableRun.getRun();
         TableLoad load = tableRun == null ? null : tableRun.getLoad();
-        Page page = tableRun == null ? null : tableRun.page();
+        Page page = tableRun == null ? null : tableRun.page;
         if (page != null) {
             page.close();
         }

@@ -29,7 +29,7 @@ public final class TablePaging {
     public void startParentListing(Exchange exchange) {
         TableRun tableRun = TableRun.of(exchange);
         tableRun.startListing();
-        tableRun.setParentIds(new ArrayList<>());
+        tableRun.parentIds = new ArrayList<>();
     }
 
     /**
@@ -71,7 +71,7 @@ public final class TablePaging {
         Exchange next = new DefaultExchange(exchange.getContext());
         next.setProperty(TableRun.PROPERTY, tableRun);
         CompletableFuture<Exchange> pending = template.asyncSend("direct:incident-api", next);
-        tableRun.setAhead(pending);
+        tableRun.ahead = pending;
         if (tableRun.getLoad() != null) {
             tableRun.getLoad().ahead(pending);
         }
@@ -80,8 +80,8 @@ public final class TablePaging {
     /** The page fetched ahead (see {@link #fetchAhead}); its failure, once it arrives, is this table's. */
     public Page awaitAhead(Exchange exchange) throws Exception {
         TableRun tableRun = TableRun.of(exchange);
-        CompletableFuture<Exchange> pending = tableRun.ahead();
-        tableRun.setAhead(null);
+        CompletableFuture<Exchange> pending = tableRun.ahead;
+        tableRun.ahead = null;
         Exchange done = pending.get();
         if (done.getException() != null) {
             throw done.getException();
@@ -105,9 +105,9 @@ public final class TablePaging {
                     + "' a second time, so the listing would never end; the table keeps its previous rows. "
                     + "If it happens again, report it to incident.io with this path");
         }
-        tableRun.setMore(more);
-        tableRun.setAfter(page.after());
-        tableRun.setPage(page);
+        tableRun.more = more;
+        tableRun.after = page.after();
+        tableRun.page = page;
         return page;
     }
 

@@ -27,23 +27,27 @@ public final class TableRun {
     private final TableSpec spec;
     private final OffsetDateTime startedAt = OffsetDateTime.now(ZoneOffset.UTC);
     private final List<String> destinations;
-    private TableLoad load;
+    /*
+     * The fields without private are set directly by the run package's processors (TableStart, TablePaging,
+     * TableWrites) as a listing is walked; routes read them through the getters.
+     */
+    TableLoad load;
 
     private String path;
-    private String query = "";
+    String query = "";
     private String pageSize = "";
     private String partition = "";
     /** The column that gets the partition's parent id, for records that do not carry it. */
-    private String partitionField;
+    String partitionField;
     /** A 404 on the first page is skipped: the parent (or record) may have vanished since it was listed. */
     private boolean mayVanish;
-    private String after;
-    private boolean more;
+    String after;
+    boolean more;
     private final Set<String> cursors = new HashSet<>();
-    private volatile CompletableFuture<Exchange> ahead;
-    private Page page;
-    private boolean flush;
-    private List<String> parentIds;
+    volatile CompletableFuture<Exchange> ahead;
+    Page page;
+    boolean flush;
+    List<String> parentIds;
 
     TableRun(SyncRun run, TableSpec spec, List<String> destinations) {
         this.run = run;
@@ -124,20 +128,12 @@ public final class TableRun {
         return load;
     }
 
-    void setLoad(TableLoad load) {
-        this.load = load;
-    }
-
     public String getPath() {
         return path;
     }
 
     public String getQuery() {
         return query;
-    }
-
-    void setQuery(String query) {
-        this.query = query;
     }
 
     public String getPageSize() {
@@ -152,10 +148,6 @@ public final class TableRun {
         return partitionField;
     }
 
-    void setPartitionField(String column) {
-        this.partitionField = column;
-    }
-
     public boolean isMayVanish() {
         return mayVanish;
     }
@@ -164,17 +156,9 @@ public final class TableRun {
         return after;
     }
 
-    void setAfter(String after) {
-        this.after = after;
-    }
-
     /** Whether another page of the listing follows. */
     public boolean isMore() {
         return more;
-    }
-
-    void setMore(boolean more) {
-        this.more = more;
     }
 
     /** Adds a cursor this listing answered; false when it answered it before. */
@@ -187,39 +171,14 @@ public final class TableRun {
         return ahead != null;
     }
 
-    /** The next page's request, when it is already on its way. */
-    CompletableFuture<Exchange> ahead() {
-        return ahead;
-    }
-
-    void setAhead(CompletableFuture<Exchange> ahead) {
-        this.ahead = ahead;
-    }
-
-    Page page() {
-        return page;
-    }
-
-    void setPage(Page page) {
-        this.page = page;
-    }
-
     /** Whether the rows waiting fill a statement before their page ends. */
     public boolean isFlush() {
         return flush;
     }
 
-    void setFlush(boolean flush) {
-        this.flush = flush;
-    }
-
     /** The ids of a parent listing's records, as its pages are read. */
     public List<String> getParentIds() {
         return parentIds;
-    }
-
-    void setParentIds(List<String> ids) {
-        this.parentIds = ids;
     }
 
     /** Whether this run is a webhook refresh of some incidents, not a sync. */

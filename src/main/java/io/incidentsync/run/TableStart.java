@@ -62,7 +62,7 @@ public final class TableStart {
                     + IncidentSync.rootMessage(e) + "; check incident.db.url (INCIDENT_DB_URL), incident.db.user and incident.db.password");
         }
         load.renameAbove(settings.h2CopySwapMaxChars());
-        tableRun.setLoad(load);
+        tableRun.load = load;
         sync.running().add(load);
         return load.setup();
     }
@@ -116,7 +116,7 @@ public final class TableStart {
             return;
         }
         String query = tableRun.getQuery();
-        tableRun.setQuery((query.isEmpty() ? "" : query + "&") + changedRange(since));
+        tableRun.query = (query.isEmpty() ? "" : query + "&") + changedRange(since);
         load.mergeBy(load.key());
     }
 
@@ -219,7 +219,7 @@ public final class TableStart {
     public void window(Exchange exchange, String setting, String start, String end, String parentColumn) {
         java.time.Instant[] window = sync.settings().window(setting, java.time.Instant.now());
         TableRun tableRun = TableRun.of(exchange);
-        tableRun.setQuery(start + "=" + window[0] + "&" + end + "=" + window[1]);
-        tableRun.setPartitionField(parentColumn);
+        tableRun.query = start + "=" + window[0] + "&" + end + "=" + window[1];
+        tableRun.partitionField = parentColumn;
     }
 }

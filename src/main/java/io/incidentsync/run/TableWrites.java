@@ -35,7 +35,7 @@ public final class TableWrites {
             exchange.getMessage().setBody(record);
         }
         load.add(record);
-        tableRun.setFlush(load.isBatchFull());
+        tableRun.flush = load.isBatchFull();
     }
 
     /** The rows waiting, as statements, when they fill a statement before their page ends. */
@@ -48,7 +48,7 @@ public final class TableWrites {
     /** Ends a page; the body becomes the statements that write it. */
     public List<Sql> endPage(Exchange exchange) {
         TableRun tableRun = TableRun.of(exchange);
-        Page page = tableRun.page();
+        Page page = tableRun.page;
         if (page != null) {
             page.close();
         }

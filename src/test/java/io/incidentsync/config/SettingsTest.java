@@ -29,13 +29,12 @@ class SettingsTest {
 
     @Test
     void everyMistakeIsOneLineNamingItsVariable() {
-        Map<String, String> values = new HashMap<>();
-        values.put("incident.api.url", "api.incident.io");
-        values.put("incident.db.url", "jdbc:oracle:thin:@//db:1521/x?password=hunter2");
-        values.put("incident.streams", "incidents,incidentz");
-        values.put("incident.sync.concurrency", "four");
-        values.put("incident.rate.window-seconds", "0");
-        List<String> problems = problems(values);
+        List<String> problems = problems(Map.of(
+                "incident.api.url", "api.incident.io",
+                "incident.db.url", "jdbc:oracle:thin:@//db:1521/x?password=hunter2",
+                "incident.streams", "incidents,incidentz",
+                "incident.sync.concurrency", "four",
+                "incident.rate.window-seconds", "0"));
         assertEquals(6, problems.size(), String.join("\n", problems));
         assertTrue(problems.get(0).contains("INCIDENT_API_KEY"));
         assertTrue(problems.stream().anyMatch(p -> p.contains("INCIDENT_API_URL") && p.contains("api.incident.io")));

@@ -119,21 +119,26 @@ class FaultsTest {
 
     @Test
     void aRecordAddedBetweenPagesIsSeenByTheCursorWalkAndTheOracle() {
-        int before = simulator.oracle().records("incidents", true).size();
-        simulator.faults().addRecordAfterPage("/v2/incidents", 1);
-        List<JsonNode> walked = api.walk("/v2/incidents", "incidents", 50, Api.everyModeAndCategory());
-        List<String> expected = Api.ids(simulator.oracle().records("incidents", true));
-        assertEquals(before + 1, expected.size());
-        assertEquals(expected, Api.ids(walked));
+        assertWalkMatchesOracle("incidents", 50, Api.everyModeAndCategory(), +1,
+                () -> simulator.faults().addRecordAfterPage("/v2/incidents", 1));
     }
 
     @Test
     void aRecordRemovedBetweenPagesIsNeitherServedNorInTheOracle() {
-        int before = simulator.oracle().records("incident_updates", true).size();
-        simulator.faults().removeRecordAfterPage("/v2/incident_updates", 2);
-        List<JsonNode> walked = api.walk("/v2/incident_updates", "incident_updates", 40, List.of());
-        List<String> expected = Api.ids(simulator.oracle().records("incident_updates", true));
-        assertEquals(before - 1, expected.size());
+        assertWalkMatchesOracle("incident_updates", 40, List.of(), -1,
+                () -> simulator.faults().removeRecordAfterPage("/v2/incident_updates", 2));
+    }
+
+    /**
+     * After the fault, the oracle holds {@code change} more records of the table than before, and a cursor walk
+     * of its listing (at {@code /v2/<table>}) sees exactly the oracle's records.
+     */
+    private void assertWalkMatchesOracle(String table, int pageSize, List<String> query, int change, Runnable fault) {
+        int before = simulator.oracle().records(table, true).size();
+        fault.run();
+        List<JsonNode> walked = api.walk("/v2/" + table, table, pageSize, query);
+        List<String> expected = Api.ids(simulator.oracle().records(table, true));
+        assertEquals(before + change, expected.size());
         assertEquals(expected, Api.ids(walked));
     }
 
