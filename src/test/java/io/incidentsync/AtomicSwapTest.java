@@ -37,15 +37,10 @@ class AtomicSwapTest {
 
     SyncHarness h;
 
-    /** A harness on this run's database. */
-    SyncHarness harness(int incidents) throws Exception {
-        return db.harness(incidents);
-    }
-
     @BeforeEach
     void start() throws Exception {
         // 300 incidents: two pages of incidents at 250 a page, so a failure or a stall can come mid-listing
-        h = harness(300);
+        h = db.harness(300);
     }
 
     @AfterEach

@@ -38,14 +38,9 @@ class ChildTablesTest {
 
     SyncHarness h;
 
-    /** A harness on this run's database. */
-    SyncHarness harness(int incidents) throws Exception {
-        return db.harness(incidents);
-    }
-
     @BeforeEach
     void start() throws Exception {
-        h = harness(INCIDENTS);
+        h = db.harness(INCIDENTS);
         h.settings.put("incident.streams", STREAMS);
     }
 
@@ -160,7 +155,7 @@ class ChildTablesTest {
         // incidents.updates and incidents.actions are the product's own columns, kept in every mode
         assertTrue(incident.containsKey("updates"));
 
-        try (SyncHarness other = harness(50)) {
+        try (SyncHarness other = db.harness(50)) {
             other.settings.put("incident.streams", STREAMS);
             other.settings.put("incident.arrays", "json");
             assertEquals(0, other.syncCommand(other.overrides(SyncHarness.PRIVATE_KEY)), other.lastErr);

@@ -33,16 +33,11 @@ class ReplicationTest {
 
     SyncHarness h;
 
-    /** A harness on this run's database. */
-    SyncHarness harness(int incidents) throws Exception {
-        return db.harness(incidents);
-    }
-
     // per test rather than @BeforeAll, so that a missing server fails each test by name
     @BeforeEach
     void start() throws Exception {
         if (h == null) {
-            h = harness(300);
+            h = db.harness(300);
         }
     }
 

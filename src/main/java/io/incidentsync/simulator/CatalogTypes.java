@@ -29,44 +29,6 @@ final class CatalogTypes {
     private static final int[] BLOCKS = {VENDOR, SERVICE, TEAM, CUSTOMER, FEATURE, ENVIRONMENT};
     private static final long DAY = 86_400_000L;
 
-    private static final List<String> SERVICE_WORDS = List.of("checkout", "payments", "search", "auth", "ledger",
-            "billing", "notifications", "gateway", "catalog", "inventory", "shipping", "reporting", "pricing",
-            "fraud", "identity", "media", "chat", "export", "import", "scheduler");
-    private static final List<String> SERVICE_SUFFIXES = List.of("api", "worker", "db", "cache", "web", "cron",
-            "stream", "proxy", "ml", "edge", "admin", "sync", "queue", "events", "core", "index", "gateway", "ui",
-            "batch", "replica", "shard");
-    static final List<String> TEAM_NAMES = List.of("Platform", "Payments", "Growth", "Core API", "Data", "Mobile",
-            "Security", "SRE", "Search", "Identity", "Billing", "Support tooling", "Infra — ünïcödé", "Frontend",
-            "Checkout", "Notifications", "ML", "Ledger", "Edge", "Developer experience", "Compliance",
-            "Partnerships", "Analytics", "\"Quoted\" team");
-    private static final List<String> CUSTOMER_BASES = List.of("Acme", "Globex", "Initech", "Umbrella", "Stark",
-            "Müller & Söhne", "Hooli", "Ñandú", "Soylent", "Tyrell", "Cyberdyne", "Wonka", "佐藤商事");
-    private static final List<String> CUSTOMER_SUFFIXES = List.of("Ltd", "GmbH", "Inc.", "S.A.", "KK", "AB", "Oy",
-            "BV", "plc", "Pty");
-    private static final List<String> FEATURE_AREAS = List.of("Checkout", "Search", "Dashboards", "Billing",
-            "Mobile app", "Webhooks", "SSO", "Exports", "Status pages");
-    private static final List<String> FEATURE_KINDS = List.of("core", "settings", "API", "insights", "beta ✨");
-    private static final List<String> ENVIRONMENTS = List.of("production", "staging", "development", "sandbox 🧪");
-    private static final List<String> REGIONS = List.of("eu-west-1", "us-east-1", "ap-northeast-1", "eu-central-1");
-
-    private record TypeSpec(String name, String description, List<String> categories, String icon, String color,
-                            boolean ranked, String mode, boolean nameIsIdentifier) {
-    }
-
-    private static final List<TypeSpec> TYPES = List.of(
-            new TypeSpec("Service", "Everything we run in production.\nManaged by Terraform.", List.of("service"),
-                    "server", "blue", false, "api", true),
-            new TypeSpec("Vendor", "Third parties we depend on — \"critical\" ones first.", List.of(), "store",
-                    "orange", false, "dashboard", true),
-            new TypeSpec("Team", "Engineering teams and who is on them.", List.of("team", "on-call"), "users",
-                    "violet", false, "api", false),
-            new TypeSpec("Customer", "Paying customers, ranked by ARR.", List.of("customer"), "briefcase", "green",
-                    true, "dashboard", false),
-            new TypeSpec("Product feature", "Customer-visible features 🧩", List.of("product-feature"), "bulb",
-                    "yellow", false, "dashboard", false),
-            new TypeSpec("Environment", "Imported from GitHub by the catalog importer.", List.of(), "globe", "cyan",
-                    false, "external", false));
-
     final List<ObjectNode> types = new ArrayList<>();
     final List<ObjectNode> entries = new ArrayList<>();
     /** The type index of each entry, by entry index. */
@@ -180,7 +142,7 @@ final class CatalogTypes {
             attributes.add(ids);
         }
         for (int t = 0; t < TYPE_COUNT; t++) {
-            TypeSpec spec = TYPES.get(t);
+            CatalogVocabulary.TypeSpec spec = CatalogVocabulary.TYPES.get(t);
             ObjectNode node = Json.object();
             ObjectNode annotations = node.putObject("annotations");
             if (spec.mode().equals("api")) {
@@ -231,7 +193,7 @@ final class CatalogTypes {
 
     private ArrayNode schemaAttributes(int t) {
         ArrayNode out = Json.array();
-        String mode = TYPES.get(t).mode();
+        String mode = CatalogVocabulary.TYPES.get(t).mode();
         switch (t) {
             case SERVICE -> {
                 out.add(attribute(t, 0, "Tier", "String", false, mode));
@@ -358,8 +320,8 @@ final class CatalogTypes {
 
     private void service(int s) {
         Rand rand = new Rand(seed, TableCode.CATALOG_ENTRY.ordinal() + 100, s);
-        String word = SERVICE_WORDS.get(s / SERVICE_SUFFIXES.size());
-        String suffix = SERVICE_SUFFIXES.get(s % SERVICE_SUFFIXES.size());
+        String word = CatalogVocabulary.SERVICE_WORDS.get(s / CatalogVocabulary.SERVICE_SUFFIXES.size());
+        String suffix = CatalogVocabulary.SERVICE_SUFFIXES.get(s % CatalogVocabulary.SERVICE_SUFFIXES.size());
         String name = word + "-" + suffix + (s % 61 == 17 ? " (zürich)" : "") + (s % 97 == 50 ? " 🚀" : "");
         ObjectNode node = newEntry(SERVICE, s, name, 0);
         ArrayNode aliases = (ArrayNode) node.get("aliases");
@@ -382,7 +344,7 @@ final class CatalogTypes {
         List<Integer> owners = teamsOfService.get(s);
         for (int k = 0; k < owners.size(); k++) {
             int team = owners.get(k);
-            teams.add(binding(TEAM_NAMES.get(team), entryId(TEAM, team), k));
+            teams.add(binding(CatalogVocabulary.TEAM_NAMES.get(team), entryId(TEAM, team), k));
             channels.add(binding(teamChannel(team), teamChannel(team), k));
         }
         if (s % 4 == 1) {
@@ -401,12 +363,12 @@ final class CatalogTypes {
     }
 
     private static String teamChannel(int team) {
-        return "#team-" + TEAM_NAMES.get(team).toLowerCase().replaceAll("[^a-z]+", "-").replaceAll("(^-|-$)", "");
+        return "#team-" + CatalogVocabulary.TEAM_NAMES.get(team).toLowerCase().replaceAll("[^a-z]+", "-").replaceAll("(^-|-$)", "");
     }
 
     private void team(int t) {
         Rand rand = new Rand(seed, TableCode.CATALOG_ENTRY.ordinal() + 200, t);
-        ObjectNode node = newEntry(TEAM, t, TEAM_NAMES.get(t), 0);
+        ObjectNode node = newEntry(TEAM, t, CatalogVocabulary.TEAM_NAMES.get(t), 0);
         ((ArrayNode) node.get("aliases")).add(teamChannel(t).substring(1));
         node.put("external_id", "github-team-" + (t + 1));
         single(node, attributeId(TEAM, 0), teamChannel(t), teamChannel(t));
@@ -428,18 +390,18 @@ final class CatalogTypes {
 
     private void feature(int f) {
         Rand rand = new Rand(seed, TableCode.CATALOG_ENTRY.ordinal() + 300, f);
-        String name = FEATURE_AREAS.get(f / FEATURE_KINDS.size()) + " " + FEATURE_KINDS.get(f % FEATURE_KINDS.size());
+        String name = CatalogVocabulary.FEATURE_AREAS.get(f / CatalogVocabulary.FEATURE_KINDS.size()) + " " + CatalogVocabulary.FEATURE_KINDS.get(f % CatalogVocabulary.FEATURE_KINDS.size());
         ObjectNode node = newEntry(FEATURE, f, name, 0);
         int team = (f * 5) % SIZES[TEAM];
-        single(node, attributeId(FEATURE, 0), TEAM_NAMES.get(team), entryId(TEAM, team));
+        single(node, attributeId(FEATURE, 0), CatalogVocabulary.TEAM_NAMES.get(team), entryId(TEAM, team));
         String status = rand.pick(List.of("GA", "GA", "Beta", "Deprecated"));
         single(node, attributeId(FEATURE, 1), status, status.toLowerCase());
     }
 
     private void customer(int c) {
         Rand rand = new Rand(seed, TableCode.CATALOG_ENTRY.ordinal() + 400, c);
-        String base = CUSTOMER_BASES.get(c / CUSTOMER_SUFFIXES.size());
-        ObjectNode node = newEntry(CUSTOMER, c, base + " " + CUSTOMER_SUFFIXES.get(c % CUSTOMER_SUFFIXES.size()), c + 1);
+        String base = CatalogVocabulary.CUSTOMER_BASES.get(c / CatalogVocabulary.CUSTOMER_SUFFIXES.size());
+        ObjectNode node = newEntry(CUSTOMER, c, base + " " + CatalogVocabulary.CUSTOMER_SUFFIXES.get(c % CatalogVocabulary.CUSTOMER_SUFFIXES.size()), c + 1);
         if (c % 4 == 0) {
             ((ArrayNode) node.get("aliases")).add(base.toLowerCase().replace(' ', '-') + "-" + c);
         }
@@ -463,9 +425,9 @@ final class CatalogTypes {
     }
 
     private void environment(int e) {
-        ObjectNode node = newEntry(ENVIRONMENT, e, ENVIRONMENTS.get(e), 0);
-        node.put("external_id", "env-" + ENVIRONMENTS.get(e).split(" ")[0]);
-        single(node, attributeId(ENVIRONMENT, 0), REGIONS.get(e), REGIONS.get(e));
+        ObjectNode node = newEntry(ENVIRONMENT, e, CatalogVocabulary.ENVIRONMENTS.get(e), 0);
+        node.put("external_id", "env-" + CatalogVocabulary.ENVIRONMENTS.get(e).split(" ")[0]);
+        single(node, attributeId(ENVIRONMENT, 0), CatalogVocabulary.REGIONS.get(e), CatalogVocabulary.REGIONS.get(e));
         int vendor = e % 2;
         single(node, attributeId(ENVIRONMENT, 1), catalog.catalogEntries.get(vendor).get("name").asText(),
                 entryId(VENDOR, vendor));
@@ -488,7 +450,7 @@ final class CatalogTypes {
             resources.add(node);
         }
         for (int t = 0; t < TYPE_COUNT; t++) {
-            ObjectNode node = resource(engineType(t), TYPES.get(t).name(), TYPES.get(t).description(), "custom", false);
+            ObjectNode node = resource(engineType(t), CatalogVocabulary.TYPES.get(t).name(), CatalogVocabulary.TYPES.get(t).description(), "custom", false);
             node.putObject("config").put("catalog_type_id", typeId(t));
             resources.add(node);
         }
