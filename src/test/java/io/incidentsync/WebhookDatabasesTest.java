@@ -1,5 +1,6 @@
 package io.incidentsync;
 
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.Parameter;
 import org.junit.jupiter.params.ParameterizedClass;
@@ -10,6 +11,7 @@ import org.junit.jupiter.params.provider.MethodSource;
  * edit and a new incident within five seconds, tampered deliveries changing nothing. It and the other webhook
  * behaviours, which do not depend on the database, run on H2 in {@link WebhookTest}.
  */
+@Tag("latency")
 @ParameterizedClass(name = "on {0}")
 @MethodSource("io.incidentsync.Destination#servers")
 class WebhookDatabasesTest {

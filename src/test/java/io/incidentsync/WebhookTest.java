@@ -1,5 +1,6 @@
 package io.incidentsync;
 
+import org.junit.jupiter.api.Tag;
 import io.incidentsync.cli.Application;
 import io.incidentsync.simulator.ChangeSet;
 import io.incidentsync.simulator.Webhooks;
@@ -27,6 +28,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * replayed message id are answered 401, 401 and 200 and change nothing; without a secret the endpoint
  * answers 404.
  */
+@Tag("latency")
 class WebhookTest {
 
 
