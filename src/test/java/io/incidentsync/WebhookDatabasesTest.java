@@ -12,7 +12,7 @@ import org.junit.jupiter.params.provider.MethodSource;
  * behaviours, which do not depend on the database, run on H2 in {@link WebhookTest}.
  */
 @Tag("latency")
-@ParameterizedClass(name = "on {0}")
+@ParameterizedClass(name = "on {0}", allowZeroInvocations = true)
 @MethodSource("io.incidentsync.Destination#servers")
 class WebhookDatabasesTest {
 
