@@ -33,8 +33,8 @@ enum Destination {
     private boolean selected() {
         return switch (this) {
             case H2 -> true;
-            case POSTGRES -> TestPostgres.selected();
-            case MARIADB -> TestMariaDb.selected();
+            case POSTGRES -> TestServers.POSTGRES.selected();
+            case MARIADB -> TestServers.MARIADB.selected();
         };
     }
 
@@ -64,8 +64,8 @@ enum Destination {
     String freshUrl() throws Exception {
         return switch (this) {
             case H2 -> throw new IllegalStateException("an H2 database is a file of the test's own");
-            case POSTGRES -> TestPostgres.freshSchemaUrl();
-            case MARIADB -> TestMariaDb.freshDatabaseUrl();
+            case POSTGRES -> TestServers.freshPostgresSchemaUrl();
+            case MARIADB -> TestServers.freshMariaDbDatabaseUrl();
         };
     }
 

@@ -32,7 +32,7 @@ class MariaDbDestinationTest {
         api.on("/v2/users", r -> HostileApi.Reply.json(HostileApi.page("users", List.of(
                 "{\"id\":\"U1\",\"name\":\"One\",\"order\":1,\"key\":\"k1\",\"select\":{\"from\":\"x\"}}",
                 "{\"id\":\"U2\",\"name\":\"Two\",\"order\":2,\"key\":\"k2\",\"select\":{\"from\":\"y\"}}"), null)));
-        String url = TestMariaDb.freshDatabaseUrl().replaceFirst("^jdbc:mariadb:", "jdbc:mysql:");
+        String url = TestServers.freshMariaDbDatabaseUrl().replaceFirst("^jdbc:mariadb:", "jdbc:mysql:");
         try (HostileApi.Sync sync = new HostileApi.Sync(api, "users")) {
             sync.settings.put("incident.db.url", url);
             assertEquals(0, sync.run(), sync.err);
@@ -46,7 +46,7 @@ class MariaDbDestinationTest {
 
     @Test
     void aUrlWithoutADatabaseFailsEveryTableWithOneLineNamingTheFix() throws Exception {
-        String withoutDatabase = TestMariaDb.url().replaceFirst("^(jdbc:[a-z]+://[^/?]+)(/[^?]*)?", "$1/");
+        String withoutDatabase = TestServers.MARIADB.url().replaceFirst("^(jdbc:[a-z]+://[^/?]+)(/[^?]*)?", "$1/");
         try (HostileApi.Sync sync = new HostileApi.Sync(api, "users")) {
             sync.settings.put("incident.db.url", withoutDatabase);
             assertEquals(1, sync.run());
@@ -60,7 +60,7 @@ class MariaDbDestinationTest {
     /** A DataSource an embedding application supplies is not rewritten: it must allow several statements in one. */
     @Test
     void aConnectionThatCannotRunSeveralStatementsInOneIsRefusedByName() throws Exception {
-        String url = TestMariaDb.freshDatabaseUrl();
+        String url = TestServers.freshMariaDbDatabaseUrl();
         try (Connection c = DriverManager.getConnection(url)) {
             SQLException refused = assertThrows(SQLException.class, () -> Dialect.of(c).check(c));
             assertTrue(refused.getMessage().contains("add allowMultiQueries=true to the JDBC URL"), refused.getMessage());
@@ -82,7 +82,7 @@ class MariaDbDestinationTest {
         }
         api.on("/v2/users", r -> HostileApi.Reply.json(HostileApi.page("users", records, null)));
         try (HostileApi.Sync sync = new HostileApi.Sync(api, "users")) {
-            sync.settings.put("incident.db.url", TestMariaDb.freshDatabaseUrl());
+            sync.settings.put("incident.db.url", TestServers.freshMariaDbDatabaseUrl());
             try (Connection c = sync.connect(); var s = c.createStatement(); var rs = s.executeQuery("SELECT @@max_allowed_packet")) {
                 rs.next();
                 assertTrue(rs.getLong(1) < 20_000_000L, "the server takes the whole page in one packet: the test proves nothing");

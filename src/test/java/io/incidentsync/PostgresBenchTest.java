@@ -29,7 +29,7 @@ class PostgresBenchTest {
 
     @Test
     void theWriteFloorCopiesEveryRowOnPostgresAndLeavesNoSchemaBehind() throws Exception {
-        String url = TestPostgres.url();
+        String url = TestServers.POSTGRES.url();
         long schemasBefore = benchSchemas(url);
         String configured = System.getProperty("incident.db.url");
         System.setProperty("incident.db.url", url);

@@ -38,7 +38,7 @@ class PostgresClusterIT {
 
     @Test
     void twoInstancesSyncEachTriggerOnceAndSurviveTheDeathOfOne() throws Exception {
-        String db = TestPostgres.freshSchemaUrl();
+        String db = TestServers.freshPostgresSchemaUrl();
         // a sync takes a few seconds (latency on every answer), so a kill lands mid-sync
         try (SyncHarness h = SyncHarness.start(new SimulatorConfig().seed(1).incidents(200).latencyMillis(60))) {
             Map<String, String> env = new HashMap<>();

@@ -22,7 +22,7 @@ class PostgresConcurrentSyncTest {
         test.start();
         try (HostileApi.Sync first = test.sync(test.slow);
              HostileApi.Sync elsewhere = new HostileApi.Sync(test.fast, ConcurrentSyncTest.STREAMS)) {
-            elsewhere.settings.put("incident.db.url", TestPostgres.freshSchemaUrl());
+            elsewhere.settings.put("incident.db.url", TestServers.freshPostgresSchemaUrl());
             Future<Integer> running = test.pool.submit(first::run);
             test.awaitStagedRows();
             assertEquals(0, elsewhere.run(), elsewhere.err);

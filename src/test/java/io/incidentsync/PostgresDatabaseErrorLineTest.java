@@ -36,7 +36,7 @@ class PostgresDatabaseErrorLineTest {
                 "{\"id\":\"" + id + "\",\"name\":\"Long Id\"}"), null)));
 
         try (HostileApi.Sync sync = new HostileApi.Sync(api, "users")) {
-            sync.settings.put("incident.db.url", TestPostgres.freshSchemaUrl());
+            sync.settings.put("incident.db.url", TestServers.freshPostgresSchemaUrl());
             assertEquals(1, sync.run());
 
             List<String> lines = sync.errLines();

@@ -28,11 +28,11 @@ public final class ServerTests implements PostDiscoveryFilter {
     static final String NATS = "nats";
 
     private static final Map<String, BooleanSupplier> SELECTED = Map.of(
-            POSTGRES, TestPostgres::selected,
-            MARIADB, TestMariaDb::selected,
-            RABBITMQ, TestBrokers.RABBITMQ::selected,
-            MQTT, TestBrokers.MQTT::selected,
-            NATS, TestBrokers.NATS::selected);
+            POSTGRES, TestServers.POSTGRES::selected,
+            MARIADB, TestServers.MARIADB::selected,
+            RABBITMQ, TestBrokers.RABBITMQ.server()::selected,
+            MQTT, TestBrokers.MQTT.server()::selected,
+            NATS, TestBrokers.NATS.server()::selected);
 
     @Override
     public FilterResult apply(TestDescriptor descriptor) {

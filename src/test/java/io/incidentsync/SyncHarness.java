@@ -58,13 +58,13 @@ final class SyncHarness implements AutoCloseable, org.junit.jupiter.api.extensio
 
     /** Points the syncs at a fresh schema of the test PostgreSQL server instead of the H2 file. */
     SyncHarness onPostgres() throws SQLException {
-        dbUrl = TestPostgres.freshSchemaUrl();
+        dbUrl = TestServers.freshPostgresSchemaUrl();
         return this;
     }
 
     /** Points the syncs at a fresh database of the test MariaDB server instead of the H2 file; dropped at close. */
     SyncHarness onMariaDb() throws SQLException {
-        dbUrl = TestMariaDb.freshDatabaseUrl();
+        dbUrl = TestServers.freshMariaDbDatabaseUrl();
         return this;
     }
 
@@ -193,20 +193,11 @@ final class SyncHarness implements AutoCloseable, org.junit.jupiter.api.extensio
 
     /** The first column of every row the query returns. */
     List<Object> column(String sql) throws SQLException {
-        List<Object> out = new java.util.ArrayList<>();
-        try (Connection c = connect(); Statement s = c.createStatement(); ResultSet rs = s.executeQuery(sql)) {
-            while (rs.next()) {
-                out.add(rs.getObject(1));
-            }
-        }
-        return out;
+        return Queries.column(this::connect, sql);
     }
 
     long count(String sql) throws SQLException {
-        try (Connection c = connect(); Statement s = c.createStatement(); ResultSet rs = s.executeQuery(sql)) {
-            rs.next();
-            return rs.getLong(1);
-        }
+        return Queries.count(this::connect, sql);
     }
 
     @Override
@@ -215,7 +206,7 @@ final class SyncHarness implements AutoCloseable, org.junit.jupiter.api.extensio
             simulator.close();
         }
         if (isMariaDb()) {
-            TestMariaDb.drop(dbUrl);
+            TestServers.dropMariaDbDatabase(dbUrl);
         }
         try (var files = Files.walk(dir)) {
             files.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());

@@ -9,6 +9,20 @@ import static org.junit.jupiter.api.Assertions.fail;
  */
 final class TestServers {
 
+    /**
+     * The PostgreSQL server the PostgreSQL variants of the database tests need: a JDBC URL with user, e.g.
+     * jdbc:postgresql://127.0.0.1:5432/test?user=postgres.
+     */
+    static final Server POSTGRES = new Server("incident.test.pg.url", "INCIDENT_TEST_PG_URL", "PostgreSQL server",
+            "jdbc:postgresql://127.0.0.1:5432/test?user=postgres");
+
+    /**
+     * The MariaDB (or MySQL) server the MariaDB variants need: a JDBC URL with user and a database, e.g.
+     * jdbc:mariadb://127.0.0.1:3306/test?user=root.
+     */
+    static final Server MARIADB = new Server("incident.test.mariadb.url", "INCIDENT_TEST_MARIADB_URL", "MariaDB server",
+            "jdbc:mariadb://127.0.0.1:3306/test?user=root");
+
     /** What the tests made on a server (a schema, a database) by name, with the URL and statement that drop it. */
     private static final java.util.Map<String, String[]> MADE = new java.util.concurrent.ConcurrentHashMap<>();
 
@@ -30,6 +44,28 @@ final class TestServers {
         }
         MADE.put(name, new String[] {url, String.format(drop, name)});
         return name;
+    }
+
+    /** A new, empty schema on the PostgreSQL test server, as a JDBC URL whose connections use it; dropped when the test JVM ends. */
+    static String freshPostgresSchemaUrl() throws java.sql.SQLException {
+        String base = POSTGRES.url();
+        String schema = fresh(base, "CREATE SCHEMA %s", "DROP SCHEMA IF EXISTS %s CASCADE");
+        return base + (base.contains("?") ? "&" : "?") + "currentSchema=" + schema;
+    }
+
+    /**
+     * A new, empty database on the MariaDB test server, as the same URL naming it instead; dropped by
+     * {@link #dropMariaDbDatabase}, or when the test JVM ends.
+     */
+    static String freshMariaDbDatabaseUrl() throws java.sql.SQLException {
+        String base = MARIADB.url();
+        String database = fresh(base, "CREATE DATABASE %s CHARACTER SET utf8mb4", "DROP DATABASE IF EXISTS %s");
+        return base.replaceFirst("^(jdbc:[a-z]+://[^/?]+)(/[^?]*)?", "$1/" + database);
+    }
+
+    /** Drops the database a {@link #freshMariaDbDatabaseUrl} URL names; never throws. */
+    static void dropMariaDbDatabase(String url) {
+        drop(url.replaceFirst("^jdbc:[a-z]+://[^/?]+/([^?]*).*$", "$1"));
     }
 
     /** Drops what {@link #fresh} made under this name, if it is still there; never throws. */
@@ -56,17 +92,25 @@ final class TestServers {
         return value.isBlank() ? System.getenv().getOrDefault(variable, "") : value;
     }
 
-    /** Whether the tests that need this server run: it is set, or servers are required (and a missing one fails). */
-    static boolean selected(String property, String variable) {
-        return serversRequired() || !value(property, variable).isBlank();
-    }
+    /**
+     * A server some tests need, named by a system property or an environment variable holding its URL;
+     * {@code what} and {@code example} name it in the message of a test that needs it and finds it unset.
+     */
+    record Server(String property, String variable, String what, String example) {
 
-    /** The value of {@code property} or {@code variable}; {@code what} and {@code example} name them in the message. */
-    static String required(String property, String variable, String what, String example) {
-        String value = value(property, variable);
-        if (value.isBlank()) {
-            fail("no " + what + " for this test: set " + variable + ", e.g. " + example + " (see README, Tests)");
+        /** Whether the tests that need this server run: it is set, or servers are required (and a missing one fails). */
+        boolean selected() {
+            return serversRequired() || !value(property, variable).isBlank();
         }
-        return value;
+
+        /** Its URL; fails the test when it is not set. */
+        String url() {
+            String value = value(property, variable);
+            if (value.isBlank()) {
+                fail("no " + what + " for this test: set " + variable + " (or -D" + property + "), e.g. " + example
+                        + " (see README, Tests)");
+            }
+            return value.trim();
+        }
     }
 }

@@ -204,8 +204,8 @@ public final class Bench extends PrintingCommand {
             long totalRows = rows.values().stream().mapToLong(Long::longValue).sum()
                     + run.results().stream().mapToLong(SyncRun.Result::childRowCount).sum();
             List<Floor.Chain> chains;
-            WriterBenchmark.Result write;
-            JsonReadBenchmark.Result json;
+            Comparison write;
+            Comparison json;
             TableSpecs specs = tableSpecs(overrides);
             Map<String, String> writerSettings = new HashMap<>(overrides);
             writerSettings.put("incident.api.key", writerKey);
@@ -232,7 +232,7 @@ public final class Bench extends PrintingCommand {
             int partitions = partitions(specs, rows);
             Floor.Limits limits = new Floor.Limits(KEY_PER_MINUTE, INCIDENTS_PER_MINUTE, options.timeScale());
             double floor = Floor.seconds(chains, options.latencyMillis() / 1000.0, app.settings().concurrency(), limits);
-            double ratio = write.writerRowsPerSecond() / write.rawRowsPerSecond();
+            double ratio = write.oursPerSecond() / write.plainPerSecond();
             long maxMb = Math.round(Runtime.getRuntime().maxMemory() / (1024.0 * 1024.0));
 
             out.printf(Locale.ROOT, "requests: %d made, minimum %d; target at most %d (one more per partition, %d "
@@ -241,11 +241,11 @@ public final class Bench extends PrintingCommand {
             out.println(wallVerdict(wall, floor, stored == null ? null : stored.seconds()));
             out.printf(Locale.ROOT, "write: %.0f rows/s through the writer, %.0f rows/s plain JDBC batch inserts "
                             + "(%d rows of incidents and incident_updates and their child tables); ratio %.2f, target at least 0.5: %s%n",
-                    write.writerRowsPerSecond(), write.rawRowsPerSecond(), write.rows(), ratio,
+                    write.oursPerSecond(), write.plainPerSecond(), write.count(), ratio,
                     ratio >= 0.5 ? "met" : "MISSED");
             out.printf(Locale.ROOT, "json: %d incidents read %.0f records/s by the streaming reader, %.0f records/s by "
                             + "Camel Jackson's data format (unmarshal to a tree; JSON columns written out again)%n",
-                    json.records(), json.streamingPerSecond(), json.camelJacksonPerSecond());
+                    json.count(), json.oursPerSecond(), json.plainPerSecond());
             if (stored != null) {
                 out.printf(Locale.ROOT, "write floor: %d rows of %d tables, read into memory, inserted again by plain "
                                 + "JDBC batches into tables of the same columns and keys, %d at once, in %.2f s (%.2fx the "
@@ -257,8 +257,8 @@ public final class Bench extends PrintingCommand {
             out.printf(Locale.ROOT, "compiler: %s%n", JitChoice.inUse());
             out.printf(Locale.ROOT, "bench: incidents=%d rows=%d requests=%d min_requests=%d wall_s=%.2f floor_s=%.2f "
                             + "write_rows_per_s=%.0f raw_rows_per_s=%.0f write_ratio=%.2f peak_heap_mb=%d%s%n",
-                    options.incidents(), totalRows, requests, min, wall, floor, write.writerRowsPerSecond(),
-                    write.rawRowsPerSecond(), ratio, peakMb,
+                    options.incidents(), totalRows, requests, min, wall, floor, write.oursPerSecond(),
+                    write.plainPerSecond(), ratio, peakMb,
                     stored == null ? "" : String.format(Locale.ROOT, " write_floor_s=%.2f", stored.seconds()));
             return 0;
         }

@@ -41,21 +41,6 @@ import java.util.Map;
  */
 public final class WriterBenchmark {
 
-    /** Rows written by each path and the seconds each spent writing them. */
-    public record Result(long rows, double writerSeconds, double rawSeconds) {
-        public double writerRowsPerSecond() {
-            return rows / writerSeconds;
-        }
-
-        public double rawRowsPerSecond() {
-            return rows / rawSeconds;
-        }
-
-        Result plus(Result other) {
-            return new Result(rows + other.rows, writerSeconds + other.writerSeconds, rawSeconds + other.rawSeconds);
-        }
-    }
-
     /** The two largest tables: incidents (widest rows) and incident updates (most rows, plus their copy for incidents). */
     private static final List<String> SOURCES = List.of("incidents", "incident_updates");
 
@@ -73,13 +58,14 @@ public final class WriterBenchmark {
      * do (a page per batch, then the swap), and the same rows, read back, through a plain batch insert;
      * {@link #ROUNDS} times each, from pages fetched once, taking the median seconds of each.
      * {@code settings} names the API, its key (best one the sync did not use, so its budget is full) and
-     * the database; the tables written are dropped again.
+     * the database; the tables written are dropped again. The comparison's count is the rows written, "ours"
+     * the writer's seconds and "plain" the batch inserts'.
      */
-    public static Result measure(TableSpecs specs, ProducerTemplate routes, DataSource dataSource, Connection writer,
+    public static Comparison measure(TableSpecs specs, ProducerTemplate routes, DataSource dataSource, Connection writer,
                                  Connection reader, int sampleRows) throws Exception {
         Dialect dialect = Dialect.of(writer);
         Catalog catalog = Catalog.load();
-        Result total = new Result(0, 0, 0);
+        Comparison total = new Comparison(0, 0, 0);
         for (String table : SOURCES) {
             TableSpec source = specs.get(table);
             String ours = PREFIX + source.table();
@@ -95,7 +81,7 @@ public final class WriterBenchmark {
                     dialect.writeThrough(writer);
                     writerSeconds[round] = writeThroughTableLoad(routes, dataSource, dialect, catalog, writer, source, ours,
                             pages, sampleRows);
-                    Result one = rawInsert(dialect, writer, reader, ours, raw, String.join(", ", source.primaryKey()),
+                    Comparison one = rawInsert(dialect, writer, reader, ours, raw, String.join(", ", source.primaryKey()),
                             writerSeconds[round]);
                     // the child tables the writer made of the records' arrays, copied the same way
                     for (String child : dialect.tables(writer, ours + "__")) {
@@ -105,15 +91,15 @@ public final class WriterBenchmark {
                                 childKey.add(column);
                             }
                         }
-                        Result copied = rawInsert(dialect, writer, reader, child, rawChild(child),
+                        Comparison copied = rawInsert(dialect, writer, reader, child, rawChild(child),
                                 String.join(", ", childKey), 0);
-                        one = new Result(one.rows() + copied.rows(), one.writerSeconds(),
-                                one.rawSeconds() + copied.rawSeconds());
+                        one = new Comparison(one.count() + copied.count(), one.oursSeconds(),
+                                one.plainSeconds() + copied.plainSeconds());
                     }
-                    rawSeconds[round] = one.rawSeconds();
-                    rows = one.rows();
+                    rawSeconds[round] = one.plainSeconds();
+                    rows = one.count();
                 }
-                total = total.plus(new Result(rows, median(writerSeconds), median(rawSeconds)));
+                total = total.plus(new Comparison(rows, median(writerSeconds), median(rawSeconds)));
             } catch (Exception e) {
                 dropQuietly(writer, dialect, ours, raw, e);
                 throw e;
@@ -126,7 +112,7 @@ public final class WriterBenchmark {
     }
 
     /** The JSON reading comparison ({@link JsonReadBenchmark}) over the first {@code sampleRows} incidents. */
-    public static JsonReadBenchmark.Result measureJson(TableSpecs specs, ProducerTemplate routes, int sampleRows)
+    public static Comparison measureJson(TableSpecs specs, ProducerTemplate routes, int sampleRows)
             throws Exception {
         List<Page> pages = fetch(routes, specs.get(SOURCES.get(0)), sampleRows);
         try {
@@ -265,7 +251,7 @@ public final class WriterBenchmark {
      * batched INSERTs, a commit per page; only binding, executing and committing is timed. The rows are
      * read a page at a time in key order, so no more than one page is ever in memory.
      */
-    private static Result rawInsert(Dialect dialect, Connection writer, Connection reader, String ours, String raw,
+    private static Comparison rawInsert(Dialect dialect, Connection writer, Connection reader, String ours, String raw,
                                     String primaryKey, double writerSeconds) throws SQLException {
         List<String> key = new ArrayList<>();
         try (Statement s = writer.createStatement()) {
@@ -346,7 +332,7 @@ public final class WriterBenchmark {
             }
             writer.setAutoCommit(true);
         }
-        return new Result(rows, writerSeconds, nanos / 1e9);
+        return new Comparison(rows, writerSeconds, nanos / 1e9);
     }
 
     private static String insertSql(Dialect dialect, String raw, ResultSetMetaData meta, Kind[] kinds)

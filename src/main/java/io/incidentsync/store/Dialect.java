@@ -191,23 +191,26 @@ public abstract class Dialect {
      * {@link #unlockDestination} or until the connection ends (a crashed process's connection ends with it);
      * false, at once, when another connection holds it.
      */
-    public abstract boolean tryLockDestination(Connection connection) throws SQLException;
-
-    /** Gives back the lock {@link #tryLockDestination} took; the connection stays open. */
-    public abstract void unlockDestination(Connection connection) throws SQLException;
-
-    /** Runs a lock function whose one value says whether it took the lock. */
-    protected static boolean lockTaken(Connection connection, String sql) throws SQLException {
-        try (Statement s = connection.createStatement(); ResultSet rs = s.executeQuery(sql)) {
+    public boolean tryLockDestination(Connection connection) throws SQLException {
+        try (Statement s = connection.createStatement(); ResultSet rs = s.executeQuery(lockQuery(true))) {
             return rs.next() && rs.getBoolean(1);
         }
     }
 
-    /** Runs a statement that gives a lock back. */
-    protected static void release(Connection connection, String sql) throws SQLException {
+    /** Gives back the lock {@link #tryLockDestination} took; the connection stays open. */
+    public void unlockDestination(Connection connection) throws SQLException {
         try (Statement s = connection.createStatement()) {
-            s.execute(sql);
+            s.execute(lockQuery(false));
         }
+    }
+
+    /**
+     * The database's own lock of the session: with {@code take}, the query whose one value says whether it
+     * took the lock; without, the statement that gives it back. A database without such locks overrides
+     * {@link #tryLockDestination} and {@link #unlockDestination} instead.
+     */
+    protected String lockQuery(boolean take) {
+        throw new UnsupportedOperationException(getClass().getSimpleName() + " locks the destination its own way");
     }
 
     /**

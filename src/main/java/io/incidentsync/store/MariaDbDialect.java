@@ -220,13 +220,8 @@ final class MariaDbDialect extends Dialect {
     private static final String LOCK_NAME = "CONCAT('incident-io-sync:', SHA1(DATABASE()))";
 
     @Override
-    public boolean tryLockDestination(Connection connection) throws SQLException {
-        return lockTaken(connection, "SELECT GET_LOCK(" + LOCK_NAME + ", 0)");
-    }
-
-    @Override
-    public void unlockDestination(Connection connection) throws SQLException {
-        release(connection, "DO RELEASE_LOCK(" + LOCK_NAME + ")");
+    protected String lockQuery(boolean take) {
+        return (take ? "SELECT GET_LOCK(" + LOCK_NAME + ", 0)" : "DO RELEASE_LOCK(" + LOCK_NAME + ")");
     }
 
     @Override

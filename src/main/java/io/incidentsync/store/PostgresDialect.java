@@ -50,13 +50,8 @@ final class PostgresDialect extends Dialect {
             + "coalesce((SELECT oid::int FROM pg_namespace WHERE nspname = current_schema()), 0)";
 
     @Override
-    public boolean tryLockDestination(Connection connection) throws SQLException {
-        return lockTaken(connection, "SELECT pg_try_advisory_lock(" + LOCK_KEY + ")");
-    }
-
-    @Override
-    public void unlockDestination(Connection connection) throws SQLException {
-        release(connection, "SELECT pg_advisory_unlock(" + LOCK_KEY + ")");
+    protected String lockQuery(boolean take) {
+        return (take ? "SELECT pg_try_advisory_lock(" : "SELECT pg_advisory_unlock(") + LOCK_KEY + ")";
     }
 
     @Override

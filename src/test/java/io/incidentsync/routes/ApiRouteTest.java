@@ -61,14 +61,8 @@ class ApiRouteTest extends RouteTestSupport {
         FakeApi api = new FakeApi().on("/v2/users", request -> new FakeApi.Reply(401,
                 "{\"type\":\"authentication_error\",\"status\":401,\"errors\":[{\"code\":\"unauthorized\",\"message\":\"bad key\"}]}"));
         harness = new RouteHarness(dir, "users");
-        MockEndpoint http = harness.serve(api);
-        http.expectedMessageCount(1);
-        harness.start();
-
-        SyncRun run = harness.sync();
-
-        http.assertIsSatisfied();
-        SyncRun.Result users = RouteHarness.result(run, "users");
+        RouteHarness.Served served = harness.syncAgainst(api, 1);
+        SyncRun.Result users = served.result("users");
         assertFalse(users.ok());
         assertEquals(1, users.requests());
         assertEquals(0, users.retries());
@@ -81,14 +75,8 @@ class ApiRouteTest extends RouteTestSupport {
     void a503EveryTimeEndsAfterMaxAttemptsWithOneLineNamingTheCount() throws Exception {
         FakeApi api = new FakeApi().on("/v1/severities", request -> new FakeApi.Reply(503, ""));
         harness = new RouteHarness(dir, "severities").set("incident.http.max-attempts", "3");
-        MockEndpoint http = harness.serve(api);
-        http.expectedMessageCount(3);
-        harness.start();
-
-        SyncRun run = harness.sync();
-
-        http.assertIsSatisfied();
-        SyncRun.Result severities = RouteHarness.result(run, "severities");
+        RouteHarness.Served served = harness.syncAgainst(api, 3);
+        SyncRun.Result severities = served.result("severities");
         assertFalse(severities.ok());
         assertEquals(3, severities.requests());
         assertEquals(2, severities.retries());

@@ -27,20 +27,15 @@ class ListingsRouteTest extends RouteTestSupport {
     @Test
     void thePagingLoopFollowsTheCursorChainUntilAPageCarriesNone() throws Exception {
         harness = new RouteHarness(dir, "users");
-        MockEndpoint http = harness.serve(new FakeApi().on("/v2/users", FakeApi.pages("users", FakeApi.userPages(600, 250))));
-        http.expectedMessageCount(3);
-        harness.start();
-
-        SyncRun run = harness.sync();
-
-        http.assertIsSatisfied();
-        List<Map<String, String>> queries = http.getReceivedExchanges().stream().map(e -> FakeApi.request(e).query()).toList();
+        RouteHarness.Served served = harness.syncAgainst(new FakeApi().on("/v2/users", FakeApi.pages("users", FakeApi.userPages(600, 250))), 3);
+        SyncRun run = served.run();
+        List<Map<String, String>> queries = served.requests().stream().map(FakeApi.Request::query).toList();
         assertEquals(List.of(
                 Map.of("page_size", "250"),
                 Map.of("page_size", "250", "after", "c1"),
                 Map.of("page_size", "250", "after", "c2")), queries);
-        assertEquals("page_size=250&after=c2", http.getReceivedExchanges().get(2).getMessage().getHeader(Exchange.HTTP_QUERY));
-        SyncRun.Result users = RouteHarness.result(run, "users");
+        assertEquals("page_size=250&after=c2", served.http().getReceivedExchanges().get(2).getMessage().getHeader(Exchange.HTTP_QUERY));
+        SyncRun.Result users = served.result("users");
         assertTrue(users.ok(), run.summary());
         assertEquals(3, users.pages());
         assertEquals(600, users.rows());
@@ -89,15 +84,9 @@ class ListingsRouteTest extends RouteTestSupport {
     @Test
     void aCursorAnsweredTwiceFailsTheTableInsteadOfLoopingForever() throws Exception {
         harness = new RouteHarness(dir, "users");
-        MockEndpoint http = harness.serve(new FakeApi().on("/v2/users", request -> FakeApi.Reply.json(
-                FakeApi.page("users", FakeApi.users(request.param("after") == null ? 1 : 11, 10), "c1"))));
-        http.expectedMessageCount(2);
-        harness.start();
-
-        SyncRun run = harness.sync();
-
-        http.assertIsSatisfied();
-        SyncRun.Result users = RouteHarness.result(run, "users");
+        RouteHarness.Served served = harness.syncAgainst(new FakeApi().on("/v2/users", request -> FakeApi.Reply.json(
+                FakeApi.page("users", FakeApi.users(request.param("after") == null ? 1 : 11, 10), "c1"))), 2);
+        SyncRun.Result users = served.result("users");
         assertFalse(users.ok());
         assertTrue(users.error().startsWith("GET /v2/users answered the cursor 'c1' a second time"), users.error());
         assertFalse(harness.tableExists("users"));
@@ -107,19 +96,14 @@ class ListingsRouteTest extends RouteTestSupport {
     @Test
     void aPerIncidentModeListingIsOneUnpagedRequestPerMode() throws Exception {
         harness = new RouteHarness(dir, "actions");
-        MockEndpoint http = harness.serve(new FakeApi().on("/v2/actions", request -> FakeApi.Reply.json(FakeApi.page("actions",
+        RouteHarness.Served served = harness.syncAgainst(new FakeApi().on("/v2/actions", request -> FakeApi.Reply.json(FakeApi.page("actions",
                 List.of("{\"id\":\"A-" + request.param("incident_mode") + "\",\"incident_id\":\"I1\",\"status\":\"outstanding\"}"),
-                null))));
-        http.expectedMessageCount(5);
-        harness.start();
-
-        SyncRun run = harness.sync();
-
-        http.assertIsSatisfied();
+                null))), 5);
+        SyncRun run = served.run();
         assertEquals(List.of(
                 Map.of("incident_mode", "standard"), Map.of("incident_mode", "retrospective"), Map.of("incident_mode", "test"),
                 Map.of("incident_mode", "tutorial"), Map.of("incident_mode", "stream")),
-                http.getReceivedExchanges().stream().map(e -> FakeApi.request(e).query()).toList());
+                served.requests().stream().map(FakeApi.Request::query).toList());
         assertTrue(run.ok(), run.summary());
         assertEquals(List.of("A-retrospective", "A-standard", "A-stream", "A-test", "A-tutorial"),
                 harness.column("SELECT id FROM actions ORDER BY id"));

@@ -1,6 +1,7 @@
 package io.incidentsync.routes;
 
 import io.incidentsync.IncidentSyncConfiguration;
+import io.incidentsync.Queries;
 import io.incidentsync.run.IncidentSync;
 import io.incidentsync.run.SyncRun;
 import org.apache.camel.builder.AdviceWith;
@@ -114,6 +115,27 @@ final class RouteHarness implements AutoCloseable {
         return context.getRegistry().lookupByNameAndType("incidentSync", IncidentSync.class);
     }
 
+    /** What one sync against a fake API did: the run, and the requests the API received, in order. */
+    record Served(SyncRun run, MockEndpoint http) {
+        SyncRun.Result result(String table) {
+            return RouteHarness.result(run, table);
+        }
+
+        List<FakeApi.Request> requests() {
+            return http.getReceivedExchanges().stream().map(FakeApi::request).toList();
+        }
+    }
+
+    /** Serves {@code api}, starts the routes, syncs once, and checks the API was asked exactly {@code requests} times. */
+    Served syncAgainst(FakeApi api, int requests) throws Exception {
+        MockEndpoint http = serve(api);
+        http.expectedMessageCount(requests);
+        start();
+        SyncRun run = sync();
+        http.assertIsSatisfied();
+        return new Served(run, http);
+    }
+
     static SyncRun.Result result(SyncRun run, String table) {
         return run.results().stream().filter(r -> r.table().equals(table)).findFirst()
                 .orElseThrow(() -> new AssertionError("no result for " + table + " in\n" + run.summary()));
@@ -125,21 +147,12 @@ final class RouteHarness implements AutoCloseable {
     }
 
     long count(String sql) throws SQLException {
-        try (Connection c = connect(); Statement s = c.createStatement(); ResultSet rs = s.executeQuery(sql)) {
-            rs.next();
-            return rs.getLong(1);
-        }
+        return Queries.count(this::connect, sql);
     }
 
-    /** The first column of every row, in the query's order. */
+    /** The first column of every row, in the query's order, as text. */
     List<String> column(String sql) throws SQLException {
-        List<String> out = new java.util.ArrayList<>();
-        try (Connection c = connect(); Statement s = c.createStatement(); ResultSet rs = s.executeQuery(sql)) {
-            while (rs.next()) {
-                out.add(rs.getString(1));
-            }
-        }
-        return out;
+        return Queries.column(this::connect, sql).stream().map(v -> v == null ? null : v.toString()).toList();
     }
 
     boolean tableExists(String name) throws SQLException {

@@ -66,7 +66,7 @@ class StreamsRouteTest extends RouteTestSupport {
     @Test
     void customFieldOptionsAreListedPerCustomFieldAndAVanishedFieldIsSkipped() throws Exception {
         harness = new RouteHarness(dir, "custom_field_options");
-        MockEndpoint http = harness.serve(new FakeApi()
+        RouteHarness.Served served = harness.syncAgainst(new FakeApi()
                 .on("/v2/custom_fields", request -> FakeApi.Reply.json(FakeApi.page("custom_fields", List.of(
                         "{\"id\":\"CF1\",\"name\":\"Team\"}", "{\"id\":\"CF2\",\"name\":\"Gone\"}", "{\"id\":\"CF3\",\"name\":\"Area\"}"), null)))
                 .on("/v1/custom_field_options", request -> {
@@ -78,20 +78,15 @@ class StreamsRouteTest extends RouteTestSupport {
                     int from = after == null ? 1 : 3;
                     return FakeApi.Reply.json(FakeApi.page("custom_field_options", List.of(
                             option(field, from), option(field, from + 1)), field.equals("CF1") && after == null ? "c1" : null));
-                }));
-        http.expectedMessageCount(5);
-        harness.start();
-
-        SyncRun run = harness.sync();
-
-        http.assertIsSatisfied();
+                }), 5);
+        SyncRun run = served.run();
         assertEquals(List.of(
                 "/v2/custom_fields {}",
                 "/v1/custom_field_options {custom_field_id=CF1, page_size=250}",
                 "/v1/custom_field_options {custom_field_id=CF1, page_size=250, after=c1}",
                 "/v1/custom_field_options {custom_field_id=CF2, page_size=250}",
                 "/v1/custom_field_options {custom_field_id=CF3, page_size=250}"),
-                http.getReceivedExchanges().stream().map(e -> FakeApi.request(e).path() + " " + FakeApi.request(e).query()).toList());
+                served.requests().stream().map(r -> r.path() + " " + r.query()).toList());
         assertTrue(run.ok(), run.summary());
         assertEquals(List.of("CF1-O1", "CF1-O2", "CF1-O3", "CF1-O4", "CF3-O1", "CF3-O2"),
                 harness.column("SELECT id FROM custom_field_options ORDER BY id"));
