@@ -159,7 +159,7 @@ final class Alerting {
             ObjectNode node = Json.object();
             if (spec.type().equals("email")) {
                 node.putObject("email_options").put("email_address",
-                        "ops-" + Ids.encode(Rand.mix(seed + s), 6).toLowerCase() + "@alerts.example.com");
+                        "ops-" + Ids.encode(Rand.mix(seed + s), 6).toLowerCase(java.util.Locale.ROOT) + "@alerts.example.com");
             }
             node.put("id", ids.id(s));
             if (spec.type().equals("jira")) {
@@ -167,7 +167,7 @@ final class Alerting {
             }
             node.put("name", spec.name());
             if (spec.type().equals("http")) {
-                node.put("secret_token", Ids.encode(Rand.mix(seed * 5 + s), 26).toLowerCase());
+                node.put("secret_token", Ids.encode(Rand.mix(seed * 5 + s), 26).toLowerCase(java.util.Locale.ROOT));
             }
             node.put("source_type", spec.type());
             node.set("template", template(s, expressionIds.id(100L + s)));
@@ -175,7 +175,7 @@ final class Alerting {
             node.put("state", s == 3 ? "paused" : "active");
             ObjectNode kind = node.putObject("alert_source");
             kind.put("source_type", spec.type());
-            kind.put("name", spec.type().substring(0, 1).toUpperCase() + spec.type().substring(1));
+            kind.put("name", spec.type().substring(0, 1).toUpperCase(java.util.Locale.ROOT) + spec.type().substring(1));
             kind.put("docs_url", "https://docs.incident.io/alerts/" + spec.type());
             node.put("created_at", times.at(-180 * DAY + s * 7_200_000L + 19));
             node.put("updated_at", times.at(-30 * DAY + s * 3_600_000L + 23));
@@ -237,10 +237,10 @@ final class Alerting {
         Rand rand = new Rand(seed, TableCode.ALERT.ordinal() + 100, alert);
         long created = linked(alert)
                 ? incidents.createdOffset(incidentOf(alert)) - rand.between(30_000, 900_000)
-                : (2L * alert + 1) * Incidents.SPACING_MILLIS + rand.nextInt((int) (Incidents.SPACING_MILLIS / 2));
+                : (2L * alert + 1) * incidents.spacing() + (long) (rand.nextDouble() * (incidents.spacing() / 2));
         boolean resolved = rand.chance(linked(alert) ? 0.9 : 0.8);
-        long resolvedAt = resolved ? created + rand.between(60_000, 6 * 3_600_000) : -1;
-        long updated = resolved ? resolvedAt : created + rand.nextInt(600_000);
+        long resolvedAt = resolved ? times.beforeNow(created, created + rand.between(60_000, 6 * 3_600_000)) : -1;
+        long updated = resolved ? resolvedAt : times.beforeNow(created, created + rand.nextInt(600_000));
         return new Timing(created, resolvedAt, updated);
     }
 
@@ -270,7 +270,7 @@ final class Alerting {
         ObjectNode attributeValues = Json.object();
         alertAttributes(rand, alert, service, attributeList, attributeValues);
         node.put("created_at", times.at(timing.created()));
-        node.put("deduplication_key", sourceType + "-" + Ids.encode(Rand.mix(seed * 13 + alert), 12).toLowerCase());
+        node.put("deduplication_key", sourceType + "-" + Ids.encode(Rand.mix(seed * 13 + alert), 12).toLowerCase(java.util.Locale.ROOT));
         if (rand.chance(0.7)) {
             node.put("description", Texts.words(rand, rand.between(5, 30)));
         }
@@ -339,7 +339,7 @@ final class Alerting {
             catalogValue(2, CatalogTypes.ENVIRONMENT, rand.nextInt(CatalogTypes.size(CatalogTypes.ENVIRONMENT)), list, byId);
         }
         String priority = "P" + rand.between(1, 4);
-        literalValue(3, priority, priority.toLowerCase(), list, byId);
+        literalValue(3, priority, priority.toLowerCase(java.util.Locale.ROOT), list, byId);
         if (rand.chance(0.6)) {
             String region = rand.pick(List.of("eu-west-1", "us-east-1", "ap-northeast-1"));
             literalValue(4, region, region, list, byId);

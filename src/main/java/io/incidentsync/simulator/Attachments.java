@@ -73,7 +73,7 @@ final class Attachments {
             case "github_pull_request", "gitlab_merge_request" -> Integer.toString(1000 + n);
             case "jira_issue" -> "OPS-" + n;
             case "scrubbed" -> "scrubbed-" + n;
-            default -> Ids.encode(Rand.mix(seed * 31 + attachment), 12).toLowerCase();
+            default -> Ids.encode(Rand.mix(seed * 31 + attachment), 12).toLowerCase(java.util.Locale.ROOT);
         };
     }
 
@@ -83,7 +83,8 @@ final class Attachments {
         String type = resourceType(attachment);
         String label = RESOURCE_TYPES.stream().filter(t -> t[0].equals(type)).findFirst().orElseThrow()[1];
         String externalId = externalId(attachment);
-        long created = incidents.createdOffset(incident) + rand.between(60_000, 3 * 86_400_000);
+        long start = incidents.createdOffset(incident);
+        long created = times.beforeNow(start, start + rand.between(60_000, 3 * 86_400_000));
         ObjectNode node = Json.object();
         node.put("id", ids.id(attachment));
         node.put("incident_id", incidents.ids().id(incident));
@@ -95,7 +96,7 @@ final class Attachments {
         resource.put("id", resourceIds.id(attachment));
         resource.put("resource_type_label", label);
         resource.put("created_at", times.at(created - rand.nextInt(3_600_000)));
-        resource.put("updated_at", times.at(created + rand.nextInt(86_400_000)));
+        resource.put("updated_at", times.at(times.beforeNow(start, created + rand.nextInt(86_400_000))));
         node.put("organisation_id", catalog.organisationId);
         node.set("creator", incidents.actor(rand));
         node.put("created_at", times.at(created));

@@ -161,7 +161,7 @@ final class Catalog {
             ObjectNode node = Json.object();
             node.put("create_in_triage", i % 2 == 0 ? "always" : "optional");
             node.put("created_at", created(30 + i));
-            node.put("description", "Use for " + names[i].toLowerCase() + " incidents.\nSee the runbook.");
+            node.put("description", "Use for " + names[i].toLowerCase(java.util.Locale.ROOT) + " incidents.\nSee the runbook.");
             node.put("id", ids.id(i));
             node.put("is_default", i == 0);
             node.put("name", names[i]);
@@ -224,7 +224,7 @@ final class Catalog {
                 "Closed at"};
         named(TableCode.TIMESTAMP, names, timestamps, (node, i) -> {
             node.put("rank", i + 1);
-            node.put("description", "When the incident was " + names[i].toLowerCase().replace(" at", "") + ".");
+            node.put("description", "When the incident was " + names[i].toLowerCase(java.util.Locale.ROOT).replace(" at", "") + ".");
             node.put("set_on_creation", i == 0);
             node.put("set_on_acceptance", i == 1);
             node.put("set_on_resolution", i == 5);
@@ -243,7 +243,7 @@ final class Catalog {
         for (int i = 0; i < rows.length; i++) {
             ObjectNode node = Json.object();
             if (i % 2 == 0) {
-                node.put("description", "Can act as " + rows[i][0].toLowerCase() + ".");
+                node.put("description", "Can act as " + rows[i][0].toLowerCase(java.util.Locale.ROOT) + ".");
             }
             node.put("id", ids.id(i));
             node.put("name", rows[i][0]);
@@ -269,7 +269,7 @@ final class Catalog {
         for (int i = 0; i < vendors.length; i++) {
             ObjectNode node = Json.object();
             if (i % 2 == 0) {
-                node.putArray("aliases").add(vendors[i].toLowerCase());
+                node.putArray("aliases").add(vendors[i].toLowerCase(java.util.Locale.ROOT));
             }
             if (i % 3 == 0) {
                 node.put("external_id", "vendor-" + i);
@@ -305,7 +305,7 @@ final class Catalog {
                 field.put("catalog_type_id", catalogEntries.get(0).get("catalog_type_id").asText());
             }
             field.put("created_at", created(70 + f));
-            field.put("description", "What " + spec.name().toLowerCase() + " applies.\nPick the closest.");
+            field.put("description", "What " + spec.name().toLowerCase(java.util.Locale.ROOT) + " applies.\nPick the closest.");
             field.put("field_type", spec.type());
             field.put("id", id);
             field.put("name", spec.name());
@@ -358,6 +358,16 @@ final class Catalog {
             node.put("rank", i + 1);
             priorities.add(node);
         }
+    }
+
+    /** The position of the timestamp with this id in {@link #timestamps}. */
+    int timestampPosition(String id) {
+        for (int t = 0; t < timestamps.size(); t++) {
+            if (timestamps.get(t).get("id").asText().equals(id)) {
+                return t;
+            }
+        }
+        throw new IllegalArgumentException("no incident timestamp " + id);
     }
 
     private void buildDurationMetrics() {

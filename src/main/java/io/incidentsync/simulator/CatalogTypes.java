@@ -311,7 +311,7 @@ final class CatalogTypes {
         if (old.has("external_id")) {
             node.put("external_id", old.get("external_id").asText());
         }
-        String slug = old.get("name").asText().toLowerCase().replaceAll("[^a-z]+", "");
+        String slug = old.get("name").asText().toLowerCase(java.util.Locale.ROOT).replaceAll("[^a-z]+", "");
         single(node, attributeId(VENDOR, 0), "https://www." + slug + ".example.com", "https://www." + slug + ".example.com");
         if (v % 2 == 1) {
             single(node, attributeId(VENDOR, 1), "status." + slug + ".example.com", "https://status." + slug + ".example.com");
@@ -363,7 +363,7 @@ final class CatalogTypes {
     }
 
     private static String teamChannel(int team) {
-        return "#team-" + CatalogVocabulary.TEAM_NAMES.get(team).toLowerCase().replaceAll("[^a-z]+", "-").replaceAll("(^-|-$)", "");
+        return "#team-" + CatalogVocabulary.TEAM_NAMES.get(team).toLowerCase(java.util.Locale.ROOT).replaceAll("[^a-z]+", "-").replaceAll("(^-|-$)", "");
     }
 
     private void team(int t) {
@@ -395,7 +395,7 @@ final class CatalogTypes {
         int team = (f * 5) % SIZES[TEAM];
         single(node, attributeId(FEATURE, 0), CatalogVocabulary.TEAM_NAMES.get(team), entryId(TEAM, team));
         String status = rand.pick(List.of("GA", "GA", "Beta", "Deprecated"));
-        single(node, attributeId(FEATURE, 1), status, status.toLowerCase());
+        single(node, attributeId(FEATURE, 1), status, status.toLowerCase(java.util.Locale.ROOT));
     }
 
     private void customer(int c) {
@@ -403,11 +403,11 @@ final class CatalogTypes {
         String base = CatalogVocabulary.CUSTOMER_BASES.get(c / CatalogVocabulary.CUSTOMER_SUFFIXES.size());
         ObjectNode node = newEntry(CUSTOMER, c, base + " " + CatalogVocabulary.CUSTOMER_SUFFIXES.get(c % CatalogVocabulary.CUSTOMER_SUFFIXES.size()), c + 1);
         if (c % 4 == 0) {
-            ((ArrayNode) node.get("aliases")).add(base.toLowerCase().replace(' ', '-') + "-" + c);
+            ((ArrayNode) node.get("aliases")).add(base.toLowerCase(java.util.Locale.ROOT).replace(' ', '-') + "-" + c);
         }
-        node.put("external_id", "cus_" + Ids.encode(Rand.mix(seed * 11 + c), 14).toLowerCase());
+        node.put("external_id", "cus_" + Ids.encode(Rand.mix(seed * 11 + c), 14).toLowerCase(java.util.Locale.ROOT));
         String plan = rand.pick(List.of("Enterprise", "Growth", "Startup"));
-        single(node, attributeId(CUSTOMER, 0), plan, plan.toLowerCase());
+        single(node, attributeId(CUSTOMER, 0), plan, plan.toLowerCase(java.util.Locale.ROOT));
         String arr = Integer.toString(1_000 * rand.between(5, 2_500));
         single(node, attributeId(CUSTOMER, 1), arr, arr);
         ArrayNode features = multiple(node, attributeId(CUSTOMER, 2));

@@ -21,10 +21,10 @@ final class DataSet {
     final Timeline timeline;
     private final Map<String, Table> tables = new LinkedHashMap<>();
 
-    DataSet(long seed, int incidentCount) {
+    DataSet(long seed, int incidentCount, java.time.Instant now) {
         int userCount = incidentCount / 10 + 10;
-        times = new Times(seed);
-        timeline = new Timeline(Overlay.initial(times.clockStartOffset(incidentCount)));
+        times = new Times(now);
+        timeline = new Timeline(Overlay.initial(times.nowOffset()));
         Users users = new Users(seed);
         catalog = new Catalog(seed, times, users);
         incidents = new Incidents(seed, incidentCount, userCount, times, catalog, users, timeline);

@@ -76,7 +76,8 @@ final class Escalations {
         int alert = alertOfEscalation(escalation);
         Rand rand = new Rand(seed, TableCode.ESCALATION.ordinal(), escalation);
         ObjectNode alertSlim = alerting.slim(alert);
-        long created = alerting.timing(alert).created() + rand.between(5_000, 60_000);
+        long fired = alerting.timing(alert).created();
+        long created = times.beforeNow(fired, fired + rand.between(5_000, 60_000));
         String status = rand.pick(ESCALATION_STATUSES);
         ObjectNode node = Json.object();
         node.put("created_at", times.at(created));
@@ -114,7 +115,7 @@ final class Escalations {
         }
         node.put("status", status);
         node.put("title", alertSlim.get("title").asText());
-        node.put("updated_at", times.at(last));
+        node.put("updated_at", times.at(times.beforeNow(created, last)));
         return node;
     }
 
@@ -125,7 +126,7 @@ final class Escalations {
             ObjectNode node = events.addObject();
             node.put("event", name);
             node.put("id", eventIds.id(escalation * 8L + k[0]++));
-            node.put("occurred_at", times.at(at));
+            node.put("occurred_at", times.at(times.beforeNow(created, at)));
             return node;
         };
         if (status.equals("pending")) {

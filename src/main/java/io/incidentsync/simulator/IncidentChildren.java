@@ -44,7 +44,8 @@ record IncidentChildren(long seed, int incidentCount, Times times, Catalog catal
         int k = record % UPDATES_PER_INCIDENT;
         boolean last = k == UPDATES_PER_INCIDENT - 1;
         Rand rand = new Rand(seed, TableCode.INCIDENT_UPDATE.ordinal(), record);
-        long created = incidents.createdOffset(incident) + (k + 1) * 600_000L + rand.nextInt(300_000);
+        long start = incidents.createdOffset(incident);
+        long created = times.beforeNow(start, start + (k + 1) * 600_000L + rand.nextInt(300_000));
         IncidentFacts facts = incidents.facts(incident);
         ObjectNode node = Json.object();
         node.put("created_at", times.at(created));
@@ -112,8 +113,9 @@ record IncidentChildren(long seed, int incidentCount, Times times, Catalog catal
     }
 
     private Assigned assigned(Rand rand, int incident, int minDelay, int maxDelay, int maxAge, double assignedChance) {
-        long created = incidents.createdOffset(incident) + rand.between(minDelay, maxDelay);
-        long updated = created + rand.nextInt(maxAge);
+        long start = incidents.createdOffset(incident);
+        long created = times.beforeNow(start, start + rand.between(minDelay, maxDelay));
+        long updated = times.beforeNow(start, created + rand.nextInt(maxAge));
         String status = rand.pick(STATUSES);
         ObjectNode node = Json.object();
         if (rand.chance(assignedChance)) {

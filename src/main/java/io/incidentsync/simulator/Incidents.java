@@ -9,7 +9,11 @@ import java.util.List;
  * added or deleted one: then the current {@link Overlay} says what it is now.
  */
 final class Incidents {
-    static final long SPACING_MILLIS = 41 * 60_000L;
+    /** The catalog's timestamps, in its order (Catalog.java): a lifecycle's moments by their ordinal. */
+    private enum Stamp { REPORTED, ACCEPTED, IMPACT_STARTED, IDENTIFIED, FIXED, RESOLVED, CLOSED }
+
+    /** The categories of incidents that were never accepted: they were reported and no more. */
+    private static final List<String> NOT_ACCEPTED = List.of("triage", "declined", "merged", "canceled");
     private static final int BIG_SUMMARY_EVERY = 997;
     private static final int BIG_SUMMARY_CHARS = 101_000;
 
@@ -24,6 +28,10 @@ final class Incidents {
     /** Statuses by category, in the order the distribution below is written. */
     private final List<List<Integer>> byCategory;
     private final Timeline timeline;
+    /** How far apart incidents are created: the year before today, less two hours, shared out. */
+    private final long spacing;
+    /** The latest a generated incident is last updated: an hour and a minute before today (its last activity follows). */
+    private final long latestUpdate;
 
     Incidents(long seed, int baseCount, int userCount, Times times, Catalog catalog, Users users, Timeline timeline) {
         this.seed = seed;
@@ -36,6 +44,13 @@ final class Incidents {
         this.timestampValueIds = TableCode.TIMESTAMP_VALUE.ids(seed);
         this.byCategory = Catalog.CATEGORIES.stream().map(catalog::statusesOf).toList();
         this.timeline = timeline;
+        this.spacing = (times.generatedUntil() - 7_200_000L) / Math.max(1, baseCount);
+        this.latestUpdate = times.generatedUntil() - 3_660_000L;
+    }
+
+    /** How far apart generated incidents are created, in milliseconds. */
+    long spacing() {
+        return spacing;
     }
 
     Ids ids() {
@@ -74,7 +89,7 @@ final class Incidents {
             return changed.createdOffset();
         }
         Rand rand = new Rand(seed, TableCode.INCIDENT.ordinal() + 200, index);
-        return index * SPACING_MILLIS + rand.nextInt((int) (SPACING_MILLIS / 2));
+        return index * spacing + (long) (rand.nextDouble() * (spacing / 2));
     }
 
     /** When the incident was last updated; as cheap as {@link #facts}, for the updated_at filters. */
@@ -83,8 +98,65 @@ final class Incidents {
         if (changed != null) {
             return changed.updatedOffset();
         }
-        // the first draw of the record's own stream, exactly as record() makes it
-        return createdOffset(index) + new Rand(seed, TableCode.INCIDENT.ordinal(), index).between(60_000, 30 * 86_400_000);
+        return lifecycle(index).updated();
+    }
+
+    /**
+     * When an incident was reported, created and last updated, and when it reached each of the organisation's
+     * timestamps, by position (-1: not reached). The moments follow the incident's status: an incident in triage,
+     * declined, merged or canceled was only reported (its impact may have started before); a live or paused one was
+     * accepted and maybe identified; one in post-incident was also fixed (mostly) and resolved; a closed one also
+     * closed. In order: impact started, reported, created (within ten minutes of the report), accepted, identified,
+     * fixed, resolved, closed, updated. A generated incident's moments are drawn closer together when the last of
+     * them would otherwise come later than {@link #latestUpdate}, so that none is from the future.
+     */
+    record Lifecycle(long reported, long created, long[] reached, long updated) {
+    }
+
+    Lifecycle lifecycle(int index) {
+        long created = createdOffset(index);
+        Rand rand = new Rand(seed, TableCode.INCIDENT.ordinal() + 300, index);
+        String category = catalog.statuses.get(facts(index).status()).get("category").asText();
+        long[] at = new long[catalog.timestamps.size()];
+        java.util.Arrays.fill(at, -1);
+        long reported = created - rand.nextInt(600_000);
+        at[Stamp.REPORTED.ordinal()] = reported;
+        if (rand.chance(0.6)) {
+            at[Stamp.IMPACT_STARTED.ordinal()] = reported - rand.between(60_000, 7_200_000);
+        }
+        if (!NOT_ACCEPTED.contains(category)) {
+            at[Stamp.ACCEPTED.ordinal()] = Math.max(created, reported + rand.between(60_000, 1_800_000));
+            boolean over = category.equals("learning") || category.equals("closed");
+            if (over || rand.chance(0.5)) {
+                at[Stamp.IDENTIFIED.ordinal()] = at[Stamp.ACCEPTED.ordinal()] + rand.between(300_000, 14_400_000);
+            }
+            if (over) {
+                long before = at[Stamp.IDENTIFIED.ordinal()];
+                if (rand.chance(0.8)) {
+                    at[Stamp.FIXED.ordinal()] = before + rand.between(300_000, 21_600_000);
+                    before = at[Stamp.FIXED.ordinal()];
+                }
+                at[Stamp.RESOLVED.ordinal()] = before + rand.between(300_000, 7_200_000);
+                if (category.equals("closed")) {
+                    at[Stamp.CLOSED.ordinal()] = at[Stamp.RESOLVED.ordinal()] + rand.between(3_600_000, 864_000_000);
+                }
+            }
+        }
+        long last = created;
+        for (long t : at) {
+            last = Math.max(last, t);
+        }
+        long updated = last + rand.between(60_000, 3_600_000);
+        if (created < latestUpdate && updated > latestUpdate) {
+            double factor = (double) (latestUpdate - created) / (updated - created);
+            for (int t = 0; t < at.length; t++) {
+                if (at[t] > created) {
+                    at[t] = created + (long) ((at[t] - created) * factor);
+                }
+            }
+            updated = latestUpdate;
+        }
+        return new Lifecycle(reported, created, at, updated);
     }
 
     /** Whether a change deleted the incident: then its updates, follow-ups, actions and links are gone with it. */
@@ -106,8 +178,9 @@ final class Incidents {
     ObjectNode generate(int index) {
         IncidentFacts facts = facts(index);
         Rand rand = new Rand(seed, TableCode.INCIDENT.ordinal(), index);
-        long created = createdOffset(index);
-        long updated = created + rand.between(60_000, 30 * 86_400_000);
+        Lifecycle life = lifecycle(index);
+        long created = life.created();
+        long updated = life.updated();
         String id = ids.id(index);
         ObjectNode node = Json.object();
         if (rand.chance(0.6)) {
@@ -116,9 +189,7 @@ final class Incidents {
         node.put("created_at", times.at(created));
         node.set("creator", actor(rand));
         node.set("custom_field_entries", customFieldEntries(rand));
-        if (rand.chance(0.5)) {
-            node.set("duration_metrics", durationMetrics(rand));
-        }
+        node.set("duration_metrics", durationMetrics(life));
         if (rand.chance(0.2)) {
             node.set("external_issue_reference", externalIssue(rand, index));
         }
@@ -128,9 +199,7 @@ final class Incidents {
         node.put("id", id);
         node.set("incident_role_assignments", roleAssignments(rand));
         node.set("incident_status", catalog.statuses.get(facts.status()));
-        if (rand.chance(0.8)) {
-            node.set("incident_timestamp_values", timestampValues(rand, index, id, created));
-        }
+        node.set("incident_timestamp_values", timestampValues(life, index, id));
         if (rand.chance(0.9)) {
             node.set("incident_type", rand.pick(catalog.incidentTypes));
         }
@@ -173,7 +242,7 @@ final class Incidents {
         node.put("organisation_id", catalog.organisationId);
         node.put("last_activity_at", times.at(updated + rand.nextInt(3_600_000)));
         node.put("postmortem_status", rand.pick(List.of("not_started", "in_progress", "completed", "not_required")));
-        node.put("reported_at", times.at(created - rand.nextInt(600_000)));
+        node.put("reported_at", times.at(life.reported()));
         return node;
     }
 
@@ -231,14 +300,17 @@ final class Incidents {
         return rand.chance(0.5) ? Integer.toString(rand.nextInt(100_000)) : rand.nextInt(10_000) + "." + rand.nextInt(100);
     }
 
-    private ArrayNode durationMetrics(Rand rand) {
+    /** Each metric of the organisation: the seconds between its two timestamps once both are reached, else in progress. */
+    private ArrayNode durationMetrics(Lifecycle life) {
         ArrayNode out = Json.array();
         for (ObjectNode metric : catalog.durationMetrics) {
             ObjectNode entry = out.addObject();
             entry.set("duration_metric", metric);
-            boolean complete = rand.chance(0.8);
+            long from = life.reached()[catalog.timestampPosition(metric.get("from_timestamp_id").asText())];
+            long to = life.reached()[catalog.timestampPosition(metric.get("to_timestamp_id").asText())];
+            boolean complete = from >= 0 && to >= 0;
             if (complete) {
-                entry.put("value_seconds", (long) rand.nextInt(400_000));
+                entry.put("value_seconds", (to - from) / 1000);
             }
             entry.put("status", complete ? "complete" : "in_progress");
         }
@@ -270,15 +342,15 @@ final class Incidents {
         return out;
     }
 
-    private ArrayNode timestampValues(Rand rand, int index, String incidentId, long created) {
+    private ArrayNode timestampValues(Lifecycle life, int index, String incidentId) {
         ArrayNode out = Json.array();
         int count = catalog.timestamps.size();
         for (int t = 0; t < count; t++) {
             ObjectNode entry = out.addObject();
             ObjectNode timestamp = catalog.timestamps.get(t);
             entry.set("incident_timestamp", timestamp);
-            if (t < 2 || rand.chance(0.6)) {
-                long at = created + t * 900_000L + rand.nextInt(600_000);
+            long at = life.reached()[t];
+            if (at >= 0) {
                 ObjectNode value = entry.putObject("value");
                 value.put("value", times.at(at));
                 value.put("id", timestampValueIds.id((long) index * count + t));

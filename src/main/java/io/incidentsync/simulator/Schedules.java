@@ -298,7 +298,7 @@ final class Schedules {
         node.put("entry_id", entryId);
         node.put("external_user_id", "P" + Ids.encode(Rand.mix(seed * 19 + user), 6));
         // unique within one list of one schedule: no two entries of a layer overlap, so the start decides
-        node.put("fingerprint", String.format("%02x%02x%013x%013x", rotation.index(), layer, start, end));
+        node.put("fingerprint", String.format(java.util.Locale.ROOT, "%02x%02x%013x%013x", rotation.index(), layer, start, end));
         node.put("layer_id", rotation.layerIds().get(layer));
         node.put("rotation_id", rotation.id());
         node.put("start_at", times.exact(start));

@@ -21,7 +21,7 @@ import java.util.function.Consumer;
  */
 @Command(name = "simulate", mixinStandardHelpOptions = true, sortOptions = false,
         customSynopsis = {"java -jar incident-io-sync.jar simulate --api-key K [--port P]",
-                "       [--incidents N] [--seed S] [--private-scope] [OPTIONS]"},
+                "       [--incidents N] [--seed S] [--now INSTANT] [--private-scope] [OPTIONS]"},
         description = {"Serve the incident.io simulator on 127.0.0.1 until stopped (Ctrl-C or SIGTERM).",
                 "It prints `incident.io simulator listening on http://127.0.0.1:P` once it serves."},
         optionListHeading = "%nOptions:%n",
@@ -49,6 +49,11 @@ public final class SimulateCommand implements Callable<Integer> {
 
     @Option(order = 4, names = "--seed", paramLabel = "S", description = "data set seed; the same seed gives identical answers (default 1)")
     Long seed;
+
+    @Option(order = 4, names = "--now", paramLabel = "INSTANT",
+            description = "the moment the data leads up to, RFC 3339 (e.g. 2026-06-01T09:00:00Z): records are spread over "
+                    + "the year before it and the simulated clock starts there (default: when it starts)")
+    String now;
 
     @Option(order = 5, names = "--private-scope", description = "the key may see private incidents")
     boolean privateScope;
@@ -218,6 +223,13 @@ public final class SimulateCommand implements Callable<Integer> {
         }
         if (seed != null) {
             config.seed(seed);
+        }
+        if (now != null) {
+            try {
+                config.now(java.time.Instant.parse(now.trim()));
+            } catch (java.time.format.DateTimeParseException e) {
+                throw new IllegalArgumentException("--now must be an RFC 3339 instant such as 2026-06-01T09:00:00Z, got " + now);
+            }
         }
         if (latencyMillis != null) {
             config.latencyMillis(range("--latency-ms", latencyMillis, 0, Integer.MAX_VALUE));

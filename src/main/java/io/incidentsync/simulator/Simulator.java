@@ -27,7 +27,7 @@ public final class Simulator implements AutoCloseable {
         if (config.keys().isEmpty()) {
             throw new IllegalArgumentException("the simulator needs at least one API key (SimulatorConfig.addKey)");
         }
-        DataSet data = new DataSet(config.seed(), config.incidents());
+        DataSet data = new DataSet(config.seed(), config.incidents(), config.now());
         List<Endpoint> endpoints = Endpoints.all();
         faults = new Faults(data);
         oracle = new Oracle(data, endpoints);

@@ -17,6 +17,7 @@ public final class SimulatorConfig {
     private String webhookSecret;
     private java.time.Duration changeEvery;
     private int changeLimit;
+    private java.time.Instant now;
 
     public SimulatorConfig seed(long seed) {
         this.seed = seed;
@@ -107,6 +108,26 @@ public final class SimulatorConfig {
         }
         this.changeLimit = changes;
         return this;
+    }
+
+    /**
+     * The moment the data set leads up to: its records are spread over the year before it, and its simulated clock
+     * starts there. Unset, it is the system property {@code incident.simulator.now} (RFC 3339, as the tests set it
+     * so that their data stays the same), else the time the simulator starts.
+     */
+    public SimulatorConfig now(java.time.Instant now) {
+        this.now = now;
+        return this;
+    }
+
+    /** The moment set by {@link #now(java.time.Instant)} or the system property, else this instant (to the second). */
+    public java.time.Instant now() {
+        if (now != null) {
+            return now;
+        }
+        String pinned = System.getProperty("incident.simulator.now", "");
+        return pinned.isBlank() ? java.time.Instant.now().truncatedTo(java.time.temporal.ChronoUnit.SECONDS)
+                : java.time.Instant.parse(pinned.trim());
     }
 
     public String webhookUrl() {

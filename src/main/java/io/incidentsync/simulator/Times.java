@@ -4,18 +4,37 @@ import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 
-/** Deterministic timestamps: every moment of the data set is an offset from an epoch chosen by the seed. */
+/**
+ * Deterministic timestamps: every moment of the data set is an offset from its epoch, a year before the data set's
+ * now. Generated records lie in that year; the simulated clock starts at now, so whatever a change stamps is newer.
+ */
 final class Times {
     private static final DateTimeFormatter RFC3339 =
             DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss.SSS'Z'").withZone(ZoneOffset.UTC);
 
     private static final long DAY = 86_400_000L;
+    /** How far back the generated records reach: the year before now. */
+    static final long YEAR = 365 * DAY;
 
     private final long epochMillis;
+    private final long generatedUntil;
 
-    Times(long seed) {
-        // early 2024 plus up to 60 days, so different seeds look like different accounts
-        epochMillis = 1_704_067_200_000L + Math.floorMod(Rand.mix(seed + 7), 60L * 86_400_000L);
+    Times(Instant now) {
+        epochMillis = now.toEpochMilli() - YEAR;
+        generatedUntil = Math.floorDiv(now.toEpochMilli(), DAY) * DAY - epochMillis;
+    }
+
+    /** Where the simulated clock starts: the data set's now. */
+    long nowOffset() {
+        return YEAR;
+    }
+
+    /**
+     * Where the generated records end: midnight UTC of now's day, so that a day filter tells them from what a
+     * change stamps (today or later).
+     */
+    long generatedUntil() {
+        return generatedUntil;
     }
 
     /** Milliseconds since the data set's epoch, as an RFC 3339 timestamp with fractional seconds. */
@@ -29,14 +48,12 @@ final class Times {
     }
 
     /**
-     * Where the simulated clock starts: 09:00 UTC of the first day after everything the generated data set holds
-     * (incidents are created SPACING apart and last updated up to 30 days later, follow-ups up to 9 days later), so
-     * whatever a change stamps with "now" is newer than every generated timestamp.
+     * A moment that follows {@code anchor} (its incident's creation, say): kept a second before {@link #generatedUntil}
+     * when the anchor is a generated one, as no generated record is from today or later; one anchored on the clock (a
+     * change's) stands.
      */
-    long clockStartOffset(int incidentCount) {
-        long latest = epochMillis + (long) incidentCount * Incidents.SPACING_MILLIS + 31 * DAY;
-        long nextMidnight = (Math.floorDiv(latest, DAY) + 1) * DAY;
-        return nextMidnight + 9 * 3_600_000L - epochMillis;
+    long beforeNow(long anchor, long offsetMillis) {
+        return anchor < generatedUntil ? Math.min(offsetMillis, generatedUntil - 1_000) : offsetMillis;
     }
 
     /** The moment an offset stands for, without the whole-second nudge of {@link #at}. */

@@ -73,7 +73,7 @@ final class Users {
 
     private static String ascii(String name) {
         String plain = java.text.Normalizer.normalize(name, java.text.Normalizer.Form.NFD)
-                .replaceAll("[^A-Za-z]", "").toLowerCase();
+                .replaceAll("[^A-Za-z]", "").toLowerCase(java.util.Locale.ROOT);
         return plain.isEmpty() ? "user" : plain;
     }
 }

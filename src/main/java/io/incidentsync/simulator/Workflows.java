@@ -101,7 +101,7 @@ final class Workflows {
             }
             node.put("runs_on_incidents", w % 2 == 0 ? "newly_created" : "newly_created_and_active");
             if (w % 2 == 1) {
-                node.put("shortform", spec.name().toLowerCase().replaceAll("[^a-z]+", "-").replaceAll("(^-|-$)", ""));
+                node.put("shortform", spec.name().toLowerCase(java.util.Locale.ROOT).replaceAll("[^a-z]+", "-").replaceAll("(^-|-$)", ""));
             }
             node.put("state", spec.state());
             ArrayNode steps = node.putArray("steps");
@@ -166,7 +166,7 @@ final class Workflows {
                 ObjectNode node = Json.object();
                 node.put("label", t[1]);
                 node.put("name", t[0]);
-                node.put("icon", t[2].toLowerCase().replace("-", "_"));
+                node.put("icon", t[2].toLowerCase(java.util.Locale.ROOT).replace("-", "_"));
                 node.put("group_label", t[2]);
                 node.put("when_description", t[3]);
                 node.putArray("default_once_for").add(reference(name.startsWith("alert") ? "alert"
