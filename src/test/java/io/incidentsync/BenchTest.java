@@ -88,7 +88,7 @@ class BenchTest {
             long rows = 0;
             for (String table : simulator.oracle().tables()) {
                 List<com.fasterxml.jackson.databind.node.ObjectNode> records = table.equals("schedule_entries")
-                        ? OracleComparison.scheduleEntries(simulator.oracle()) : simulator.oracle().records(table, true);
+                        ? OracleComparison.scheduleEntries(simulator.oracle(), java.time.Instant.now()) : simulator.oracle().records(table, true);
                 // each record's row, and a child-table row for every element of its arrays
                 rows += records.size();
                 for (var record : records) {

@@ -92,14 +92,28 @@ final class OracleComparison {
      */
     static List<ObjectNode> expected(SyncHarness h, String table, boolean privateScope) {
         if (table.equals("schedule_entries")) {
-            return scheduleEntries(h.simulator.oracle());
+            return scheduleEntries(h.simulator.oracle(), syncedAt(h));
         }
         return h.simulator.oracle().records(table, privateScope);
     }
 
-    /** Schedule entries over the window a sync reads today by default: 30 days either side of midnight UTC. */
-    static List<ObjectNode> scheduleEntries(io.incidentsync.simulator.Oracle oracle) {
-        java.time.Instant today = java.time.Instant.now().truncatedTo(java.time.temporal.ChronoUnit.DAYS);
+    /**
+     * When the destination's schedule entries were read (their _sdc_extracted_at, the sync's start), so that a sync
+     * just before midnight UTC is compared over its own day's window; now when there are none.
+     */
+    static java.time.Instant syncedAt(SyncHarness h) {
+        try (Connection c = h.connect(); java.sql.Statement s = c.createStatement();
+             java.sql.ResultSet rs = s.executeQuery("SELECT MAX(_sdc_extracted_at) FROM schedule_entries")) {
+            java.time.OffsetDateTime at = rs.next() ? rs.getObject(1, java.time.OffsetDateTime.class) : null;
+            return at == null ? java.time.Instant.now() : at.toInstant();
+        } catch (SQLException noTableYet) {
+            return java.time.Instant.now();
+        }
+    }
+
+    /** Schedule entries over the window a sync reads by default at {@code at}: 30 days either side of that midnight UTC. */
+    static List<ObjectNode> scheduleEntries(io.incidentsync.simulator.Oracle oracle, java.time.Instant at) {
+        java.time.Instant today = at.truncatedTo(java.time.temporal.ChronoUnit.DAYS);
         return oracle.scheduleEntries(today.minus(java.time.Duration.ofDays(30)), today.plus(java.time.Duration.ofDays(30)));
     }
 
