@@ -23,25 +23,35 @@ class LogLinesTest {
 
     static final ObjectMapper MAPPER = new ObjectMapper();
 
+    /** The variables of a sync of {@code streams} from the harness's simulator with the private key. */
+    private static Map<String, String> env(SyncHarness h, String streams) {
+        Map<String, String> env = new HashMap<>();
+        h.overrides(SyncHarness.PRIVATE_KEY).forEach((key, value) -> env.put(Settings.envName(key), value));
+        env.put("INCIDENT_STREAMS", streams);
+        return env;
+    }
+
     /** 300 incidents (two pages), the second answering 503 once and then slow. */
     private static Map<String, String> slowSync(SyncHarness h) {
         h.simulator.faults().status("/v2/incidents", 2, 503);
         h.simulator.faults().slow("/v2/incidents", 3, 3000);
-        Map<String, String> env = new HashMap<>();
-        h.overrides(SyncHarness.PRIVATE_KEY).forEach((key, value) -> env.put(Settings.envName(key), value));
-        env.put("INCIDENT_STREAMS", "incidents");
+        Map<String, String> env = env(h, "incidents");
         env.put("INCIDENT_LOG_PROGRESS_SECONDS", "1");
         return env;
+    }
+
+    /** Runs `sync` as its own process with these variables, which must exit 0; its output. */
+    private static String syncProcess(SyncHarness h, Map<String, String> env) throws Exception {
+        try (JarProcess sync = JarProcess.startFromClasspath(h.dir, env, "sync")) {
+            assertEquals(0, sync.waitFor(180), sync.output());
+            return sync.output();
+        }
     }
 
     @Test
     void aTableStillRunningLogsItsProgressAndEachRetryOneWarnLine() throws Exception {
         try (SyncHarness h = SyncHarness.start(300)) {
-            String output;
-            try (JarProcess sync = JarProcess.startFromClasspath(h.dir, slowSync(h), "sync")) {
-                assertEquals(0, sync.waitFor(180), sync.output());
-                output = sync.output();
-            }
+            String output = syncProcess(h, slowSync(h));
             List<String> progress = output.lines().filter(l -> l.contains("IncidentSync - incidents: running ")).toList();
             assertFalse(progress.isEmpty(), "no progress line:\n" + output);
             assertTrue(progress.stream().allMatch(l -> l.matches(".* INFO .*incidents: running \\d+ s: [\\d,]+ records read, "
@@ -54,15 +64,30 @@ class LogLinesTest {
     }
 
     @Test
+    void aGermanMachineWritesTheSameNumbersAsAnyOther() throws Exception {
+        try (SyncHarness h = SyncHarness.start(30)) {
+            Map<String, String> env = env(h, "incidents,users,severities");
+            // the machine's locale, as a German one is set: decimal comma, dotted thousands
+            env.put("JAVA_TOOL_OPTIONS", "-Duser.language=de -Duser.country=DE");
+            String output = syncProcess(h, env);
+            List<String> finished = output.lines().filter(l -> l.contains(": finished: ")).toList();
+            assertEquals(3, finished.size(), output);
+            assertTrue(finished.stream().allMatch(l -> l.matches(".*, \\d+\\.\\d s$")), "seconds with a dot: " + finished);
+            List<String> summary = output.lines().filter(l -> l.matches("^(incidents|users|severities|total) +(ok|FAILED) .*"))
+                    .toList();
+            // the summary, in the log's last line and on standard output: each table's line and the total
+            assertEquals(8, summary.size(), output);
+            assertTrue(summary.stream().allMatch(l -> l.matches(".* \\d+\\.\\d$")), "the seconds column with a dot: " + summary);
+            assertFalse(output.lines().anyMatch(l -> l.matches(".*\\d,\\d s\\b.*")), "no decimal comma:\n" + output);
+        }
+    }
+
+    @Test
     void theJsonLayoutWritesEveryLogLineAsOneJsonObject() throws Exception {
         try (SyncHarness h = SyncHarness.start(300)) {
             Map<String, String> env = slowSync(h);
             env.put("INCIDENT_LOG_FORMAT", "json");
-            String output;
-            try (JarProcess sync = JarProcess.startFromClasspath(h.dir, env, "sync")) {
-                assertEquals(0, sync.waitFor(180), sync.output());
-                output = sync.output();
-            }
+            String output = syncProcess(h, env);
             // the summary table goes to standard output as text; every log line is JSON
             List<String> json = output.lines().filter(l -> l.startsWith("{")).toList();
             assertTrue(json.size() > 5, output);

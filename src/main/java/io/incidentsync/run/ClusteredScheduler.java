@@ -35,7 +35,7 @@ public final class ClusteredScheduler {
 
     public static void configure(CamelContext context, Settings settings, DataSource dataSource) {
         try (Connection c = dataSource.getConnection()) {
-            if (!c.getMetaData().getDatabaseProductName().toLowerCase().contains("postgres")) {
+            if (!c.getMetaData().getDatabaseProductName().toLowerCase(java.util.Locale.ROOT).contains("postgres")) {
                 throw new IllegalStateException("incident.cluster.enabled needs a PostgreSQL destination shared by every "
                         + "instance (incident.db.url is " + c.getMetaData().getDatabaseProductName() + ")");
             }
@@ -79,7 +79,7 @@ public final class ClusteredScheduler {
                 }
                 for (String statement : script.replaceAll("(?m)^--.*$", "").split(";")) {
                     String sql = statement.trim();
-                    if (!sql.isEmpty() && !sql.toUpperCase().startsWith("DROP ") && !sql.equalsIgnoreCase("commit")) {
+                    if (!sql.isEmpty() && !sql.toUpperCase(java.util.Locale.ROOT).startsWith("DROP ") && !sql.equalsIgnoreCase("commit")) {
                         s.execute(sql);
                     }
                 }

@@ -152,18 +152,18 @@ public final class SyncRun {
     /** The summary table printed at the end of every sync. */
     public String summary() {
         StringBuilder out = new StringBuilder();
-        out.append(String.format("%-22s %-7s %9s %7s %9s %8s %9s%n", "table", "status", "rows", "pages", "requests", "retries", "seconds"));
+        out.append(String.format(java.util.Locale.ROOT, "%-22s %-7s %9s %7s %9s %8s %9s%n", "table", "status", "rows", "pages", "requests", "retries", "seconds"));
         long rows = 0;
         long requests = 0;
         for (Result r : results()) {
-            out.append(String.format("%-22s %-7s %9d %7d %9d %8d %9.1f%n", r.table(), r.ok() ? "ok" : "FAILED",
+            out.append(String.format(java.util.Locale.ROOT, "%-22s %-7s %9d %7d %9d %8d %9.1f%n", r.table(), r.ok() ? "ok" : "FAILED",
                     r.rows(), r.pages(), r.requests(), r.retries(), r.seconds()));
-            r.childRows().forEach((child, n) -> out.append(String.format("  %-50s %9d%n", child, n)));
+            r.childRows().forEach((child, n) -> out.append(String.format(java.util.Locale.ROOT, "  %-50s %9d%n", child, n)));
             rows += r.rows() + r.childRowCount();
             requests += r.requests();
         }
         double seconds = (System.currentTimeMillis() - startedAt.toInstant().toEpochMilli()) / 1000.0;
-        out.append(String.format("%-22s %-7s %9d %7s %9d %8s %9.1f", "total", ok() ? "ok" : "FAILED", rows, "", requests, "", seconds));
+        out.append(String.format(java.util.Locale.ROOT, "%-22s %-7s %9d %7s %9d %8s %9.1f", "total", ok() ? "ok" : "FAILED", rows, "", requests, "", seconds));
         return out.toString();
     }
 }

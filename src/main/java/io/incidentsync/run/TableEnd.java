@@ -80,7 +80,7 @@ public final class TableEnd {
         LOG.info("{}: finished: {} rows{}, {} pages, {} requests, {} retries, {} s", load.table(), load.rows(),
                 load.childRows().isEmpty() ? "" : " (and " + load.childRows().values().stream().mapToLong(Long::longValue).sum()
                         + " in " + load.childRows().size() + " child tables)",
-                load.pages(), load.requests(), load.retries(), String.format("%.1f", load.seconds()));
+                load.pages(), load.requests(), load.retries(), String.format(java.util.Locale.ROOT, "%.1f", load.seconds()));
         List<Sql> out = new ArrayList<>(record(run, tableRun, load, true, null));
         if (tableRun.getSpec().incremental()) {
             SyncState.Entry before = run.state(load.table());

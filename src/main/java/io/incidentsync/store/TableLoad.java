@@ -68,7 +68,7 @@ public final class TableLoad extends LoadMeter {
         if (full.length() <= MAX_IDENTIFIER) {
             return full;
         }
-        String hash = String.format("%08x", full.hashCode());
+        String hash = String.format(java.util.Locale.ROOT, "%08x", full.hashCode());
         return full.substring(0, MAX_IDENTIFIER - hash.length() - 1) + "_" + hash;
     }
 
