@@ -39,6 +39,15 @@ final class SourceTree {
         return null;
     }
 
+    /** Makes a value read by this class forget its text, once something inside it was removed. */
+    static void forget(JsonNode value) {
+        if (value instanceof SourceObject object) {
+            object.span = null;
+        } else if (value instanceof SourceArray array) {
+            array.span = null;
+        }
+    }
+
     /** The bytes a response body was parsed from: its byte offsets are the parser's. */
     interface Source {
         String text(int start, int end);

@@ -52,6 +52,7 @@ public final class Settings {
         DEFAULTS.put("incident.webhook.secret", null);
         DEFAULTS.put("incident.destinations", "");
         DEFAULTS.put("incident.routes.extra", "");
+        DEFAULTS.put("incident.columns.exclude", "");
     }
 
     private final Function<String, String> lookup;
@@ -95,10 +96,23 @@ public final class Settings {
     }
 
     public List<String> streams() {
+        return list("incident.streams");
+    }
+
+    /**
+     * The columns left out everywhere besides {@code alert_sources.secret_token}: {@code table.column} entries, a
+     * table's or a child table's, comma-separated.
+     */
+    public List<String> columnsExclude() {
+        return list("incident.columns.exclude");
+    }
+
+    /** The comma-separated entries of a key, trimmed, blank ones left out. */
+    private List<String> list(String key) {
         List<String> out = new ArrayList<>();
-        for (String s : get("incident.streams").split(",")) {
-            if (!s.isBlank()) {
-                out.add(s.trim());
+        for (String entry : get(key).split(",")) {
+            if (!entry.isBlank()) {
+                out.add(entry.trim());
             }
         }
         return out;
@@ -146,13 +160,7 @@ public final class Settings {
      * comma: a comma inside a URI's option is written {@code %2C}, which Camel decodes.
      */
     public List<String> destinations() {
-        List<String> out = new ArrayList<>();
-        for (String uri : get("incident.destinations").split(",")) {
-            if (!uri.isBlank()) {
-                out.add(uri.trim());
-            }
-        }
-        return out;
+        return list("incident.destinations");
     }
 
     /**
@@ -318,6 +326,16 @@ public final class Settings {
         if (!unknown.isEmpty()) {
             problems.add("unknown stream name(s) " + unknown + " in incident.streams (INCIDENT_STREAMS): "
                     + "choose from " + String.join(",", Streams.ALL));
+        }
+        for (String entry : columnsExclude()) {
+            int dot = entry.indexOf('.');
+            if (!entry.matches("[a-z0-9_]+\\.[a-z0-9_]+")) {
+                problems.add("'" + entry + "' in incident.columns.exclude (INCIDENT_COLUMNS_EXCLUDE) is not table.column: "
+                        + "write, e.g., incidents.creator__user__email or incidents__incident_role_assignments.assignee__email");
+            } else if (io.incidentsync.api.LeftOut.rootOf(entry.substring(0, dot), Streams.ALL) == null) {
+                problems.add("'" + entry + "' in incident.columns.exclude (INCIDENT_COLUMNS_EXCLUDE) names no table of ours: "
+                        + "the table must be one of " + String.join(",", Streams.ALL) + " or one of their child tables");
+            }
         }
         if (streams().isEmpty()) {
             problems.add("no stream enabled: incident.streams (INCIDENT_STREAMS) is empty; "

@@ -1,6 +1,7 @@
 package io.incidentsync.run;
 
 import io.incidentsync.api.IncidentApi;
+import io.incidentsync.api.LeftOut;
 import io.incidentsync.config.Settings;
 import io.incidentsync.destinations.RabbitMqCheck;
 import io.incidentsync.schema.Catalog;
@@ -54,6 +55,7 @@ public final class IncidentSync {
     /** The tables being synced now, for the progress lines. */
     private final Set<TableLoad> running = java.util.concurrent.ConcurrentHashMap.newKeySet();
     private final WriteTurns turns = new WriteTurns();
+    private final LeftOut leftOut;
 
     public IncidentSync(Settings settings, DataSource dataSource, boolean dataSourceFromSettings, Catalog catalog,
                         IncidentApi api) {
@@ -62,6 +64,12 @@ public final class IncidentSync {
         this.dataSourceFromSettings = dataSourceFromSettings;
         this.catalog = catalog;
         this.api = api;
+        this.leftOut = new LeftOut(settings.columnsExclude(), Streams.ALL);
+    }
+
+    /** The fields of the records that are never written anywhere ({@link LeftOut}). */
+    public LeftOut leftOut() {
+        return leftOut;
     }
 
     /**

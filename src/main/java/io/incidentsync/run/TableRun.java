@@ -1,5 +1,7 @@
 package io.incidentsync.run;
 
+import io.incidentsync.api.LeftOut;
+
 import io.incidentsync.api.Page;
 import io.incidentsync.store.TableLoad;
 import org.apache.camel.Exchange;
@@ -32,6 +34,8 @@ public final class TableRun {
      * TableWrites) as a listing is walked; routes read them through the getters.
      */
     TableLoad load;
+    /** The fields its records lose before they go anywhere (set by TableStart). */
+    LeftOut leftOut;
 
     private String path;
     String query = "";

@@ -24,6 +24,8 @@ public final class TableWrites {
         TableRun tableRun = TableRun.of(exchange);
         TableLoad load = tableRun.getLoad();
         ObjectNode record = exchange.getMessage().getBody(ObjectNode.class);
+        // before the record goes anywhere: its row, its JSON columns, the destinations
+        tableRun.leftOut.apply(tableRun.getTable(), record);
         String parentField = tableRun.getPartitionField();
         if (parentField != null && !record.has(parentField)) {
             // the parent's id, which the record itself does not carry (a schedule entry its schedule's)

@@ -81,7 +81,11 @@ public final class TablesDoc {
                 .append(ChildTables.levelColumn(1)).append("` too;\n")
                 .append("arrays inside a column kept whole as JSON (an object keyed by data, such as\n")
                 .append("`catalog_entries.attribute_values`, or a column typed by its first value) get child tables named by\n")
-                .append("their path. Those depend on what the records hold, so they are not listed here.\n\n");
+                .append("their path. Those depend on what the records hold, so they are not listed here.\n\n")
+                .append("Never replicated, anywhere (no column, no JSON column, no destination): ")
+                .append(String.join(", ", io.incidentsync.api.LeftOut.ALWAYS.stream().map(c -> "`" + c + "`").toList()))
+                .append(", the token that lets whoever holds it post alerts into the account. `incident.columns.exclude` ")
+                .append("leaves out more (docs/configuration.md).\n\n");
 
         out.append("## At a glance\n\n")
                 .append("| table | endpoint | primary key | columns | child tables |\n")
@@ -126,6 +130,9 @@ public final class TablesDoc {
         List<Row> rows = new ArrayList<>();
         List<String> named = new ArrayList<>();
         for (Catalog.Column c : listing.columns()) {
+            if (io.incidentsync.api.LeftOut.ALWAYS.contains(t.table() + "." + c.name())) {
+                continue; // never replicated: a secret that stays at incident.io
+            }
             named.add(c.name());
             String note = key.contains(c.name()) ? "primary key" : "";
             if (c.array()) {

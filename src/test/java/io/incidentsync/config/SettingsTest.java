@@ -28,6 +28,19 @@ class SettingsTest {
     }
 
     @Test
+    void aColumnToLeaveOutMustBeTableDotColumnOfOneOfOurTables() {
+        Map<String, String> values = good();
+        values.put("incident.columns.exclude", "users.email, incidents__incident_role_assignments.assignee__email,"
+                + "incidentz.email,incidents");
+        List<String> problems = problems(values);
+        assertEquals(2, problems.size(), String.join("\n", problems));
+        assertTrue(problems.get(0).startsWith("'incidentz.email' in incident.columns.exclude (INCIDENT_COLUMNS_EXCLUDE) names no table"),
+                problems.get(0));
+        assertTrue(problems.get(1).startsWith("'incidents' in incident.columns.exclude (INCIDENT_COLUMNS_EXCLUDE) is not table.column"),
+                problems.get(1));
+    }
+
+    @Test
     void everyMistakeIsOneLineNamingItsVariable() {
         List<String> problems = problems(Map.of(
                 "incident.api.url", "api.incident.io",
