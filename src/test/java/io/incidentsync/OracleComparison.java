@@ -94,7 +94,20 @@ final class OracleComparison {
         if (table.equals("schedule_entries")) {
             return scheduleEntries(h.simulator.oracle(), syncedAt(h));
         }
-        return h.simulator.oracle().records(table, privateScope);
+        List<ObjectNode> records = h.simulator.oracle().records(table, privateScope);
+        // what the product never writes (LeftOut.ALWAYS: a secret that stays at incident.io) is not expected either
+        List<String> leftOut = io.incidentsync.api.LeftOut.ALWAYS.stream().filter(c -> c.startsWith(table + "."))
+                .map(c -> c.substring(table.length() + 1)).toList();
+        if (leftOut.isEmpty()) {
+            return records;
+        }
+        List<ObjectNode> out = new ArrayList<>();
+        for (ObjectNode r : records) {
+            ObjectNode copy = r.deepCopy();
+            copy.remove(leftOut);
+            out.add(copy);
+        }
+        return out;
     }
 
     /**

@@ -41,7 +41,7 @@ public final class IncidentSync {
     static final Logger LOG = LoggerFactory.getLogger(IncidentSync.class);
     static final String LOCK = "destinationLock";
     /** The exchange property that carries the run (a sync's or a webhook refresh's). */
-    static final String RUN = "run";
+    public static final String RUN = "run";
 
     private final Settings settings;
     private final DataSource dataSource;

@@ -92,6 +92,8 @@ public final class Observability {
             FunctionCounter.builder("incident.webhook.refreshes", metrics, m -> m.refreshes(ok)).tag("outcome", ok ? "ok" : "failed")
                     .description("webhook refreshes (the events' incidents fetched and applied), by outcome").register(meters);
         }
+        Gauge.builder("incident.webhook.pending", metrics, SyncMetrics::webhookPending)
+                .description("incidents, follow-ups and actions waiting for a webhook refresh (each once)").register(meters);
         for (String outcome : SyncMetrics.DELIVERY_OUTCOMES) {
             FunctionCounter.builder("incident.webhook.deliveries", metrics, m -> m.deliveries(outcome)).tag("outcome", outcome)
                     .description("webhook deliveries received, by outcome").register(meters);

@@ -87,6 +87,18 @@ public final class SyncMetrics {
     }
 
     /** Webhook refreshes (an event's incidents fetched and applied), by result. */
+    /** Where the webhook queue's length is read from (the webhooks install it); 0 without webhooks. */
+    private volatile java.util.function.IntSupplier webhookPending = () -> 0;
+
+    public void webhookPending(java.util.function.IntSupplier pending) {
+        this.webhookPending = pending;
+    }
+
+    /** Incidents (and follow-ups, actions) waiting for a webhook refresh. */
+    public long webhookPending() {
+        return webhookPending.getAsInt();
+    }
+
     public long refreshes(boolean ok) {
         return (ok ? refreshesOk : refreshesFailed).sum();
     }
