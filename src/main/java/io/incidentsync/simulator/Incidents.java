@@ -108,7 +108,8 @@ final class Incidents {
      * accepted and maybe identified; one in post-incident was also fixed (mostly) and resolved; a closed one also
      * closed. In order: impact started, reported, created (within ten minutes of the report), accepted, identified,
      * fixed, resolved, closed, updated. A generated incident's moments are drawn closer together when the last of
-     * them would otherwise come later than {@link #latestUpdate}, so that none is from the future.
+     * them would otherwise come later than {@link #latestUpdate}, so that none is from the future: it then ends in the
+     * second half of the time it had.
      */
     record Lifecycle(long reported, long created, long[] reached, long updated) {
     }
@@ -147,14 +148,17 @@ final class Incidents {
             last = Math.max(last, t);
         }
         long updated = last + rand.between(60_000, 3_600_000);
+        double spread = rand.nextDouble();
         if (created < latestUpdate && updated > latestUpdate) {
-            double factor = (double) (latestUpdate - created) / (updated - created);
+            // ends somewhere in the second half of the time it had, so that recent incidents do not all end at once
+            long end = created + (long) ((latestUpdate - created) * (0.5 + 0.5 * spread));
+            double factor = (double) (end - created) / (updated - created);
             for (int t = 0; t < at.length; t++) {
                 if (at[t] > created) {
                     at[t] = created + (long) ((at[t] - created) * factor);
                 }
             }
-            updated = latestUpdate;
+            updated = end;
         }
         return new Lifecycle(reported, created, at, updated);
     }
