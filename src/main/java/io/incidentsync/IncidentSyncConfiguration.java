@@ -169,12 +169,21 @@ public class IncidentSyncConfiguration implements CamelConfiguration {
         if (upper.startsWith("JDBC:MARIADB:") || upper.startsWith("JDBC:MYSQL:")) {
             url = mariaDbUrl(url);
         }
-        config.setJdbcUrl(url);
-        if (!settings.dbUser().isEmpty()) {
-            config.setUsername(settings.dbUser());
-        }
-        if (!settings.dbPassword().isEmpty()) {
-            config.setPassword(settings.dbPassword());
+        if (upper.startsWith("JDBC:H2:")) {
+            // schema statements take turns on H2 (H2SchemaTurns: its schema locks deadlock otherwise)
+            org.h2.jdbcx.JdbcDataSource h2 = new org.h2.jdbcx.JdbcDataSource();
+            h2.setURL(url);
+            h2.setUser(settings.dbUser());
+            h2.setPassword(settings.dbPassword());
+            config.setDataSource(io.incidentsync.store.H2SchemaTurns.wrap(h2, url));
+        } else {
+            config.setJdbcUrl(url);
+            if (!settings.dbUser().isEmpty()) {
+                config.setUsername(settings.dbUser());
+            }
+            if (!settings.dbPassword().isEmpty()) {
+                config.setPassword(settings.dbPassword());
+            }
         }
         // a connection per table and per table's page writer at once, one holding the destination's lock
         // through the run, and spares

@@ -136,7 +136,7 @@ class RabbitMqDestinationTest {
         assertEquals(List.of("every table: the destination " + destination + " has no RabbitMQ connection factory: declare one,"
                 + " e.g. camel.beans.rabbit = #class:org.springframework.amqp.rabbit.connection.CachingConnectionFactory"
                 + " with camel.beans.rabbit.host, .port, .username and .password (or CAMEL_BEANS_RABBIT... variables);"
-                + " see README, Adding a destination"), lines);
+                + " see docs/destinations.md, Message brokers"), lines);
         assertEquals(0, h.simulator.totalRequests(), "nothing was fetched");
         assertTrue(h.tables().isEmpty(), "no table was created: " + h.tables());
     }

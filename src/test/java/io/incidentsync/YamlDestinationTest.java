@@ -18,7 +18,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * README, "Adding a destination", followed literally: copy the route files to a directory, add the
+ * docs/destinations.md followed literally: copy the route files to a directory, add the
  * NDJSON route file, add one step to the record route, point incident.routes.dir at the directory.
  * No Java changes; the extra destination receives every record and the tables still fill.
  */

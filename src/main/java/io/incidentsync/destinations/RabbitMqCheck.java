@@ -28,6 +28,6 @@ public final class RabbitMqCheck {
         return "the destination " + URISupport.sanitizeUri(uri) + " has no RabbitMQ connection factory: declare one,"
                 + " e.g. camel.beans.rabbit = #class:org.springframework.amqp.rabbit.connection.CachingConnectionFactory"
                 + " with camel.beans.rabbit.host, .port, .username and .password (or CAMEL_BEANS_RABBIT... variables);"
-                + " see README, Adding a destination";
+                + " see docs/destinations.md, Message brokers";
     }
 }

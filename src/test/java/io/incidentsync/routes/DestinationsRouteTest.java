@@ -16,7 +16,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /**
  * routes/destinations.camel.yaml: every record of every table passes the route {@code record} once, as a
  * JSON object with the exchange property {@code table} naming its table, so a step added at its end (here
- * a mock, as README "Adding a destination" adds one) receives exactly what the API served.
+ * a mock, as docs/destinations.md adds one) receives exactly what the API served.
  */
 class DestinationsRouteTest extends RouteTestSupport {
 
