@@ -54,9 +54,13 @@ public final class H2SchemaTurns {
                 (proxy, method, args) -> {
                     Object result = invoke(connection, method, args);
                     if (result instanceof Statement s && !method.getName().equals("unwrap")) {
-                        // a prepared statement's text is known now; a plain one's when it is executed
+                        // a prepared statement's text is known now: one that changes no schema (the writers' batches,
+                        // each value set on it) is the driver's own; a plain one's text is known when it is executed
                         boolean prepared = args != null && args.length > 0 && args[0] instanceof String;
-                        return statement(s, turn, prepared && changesSchema((String) args[0]));
+                        if (prepared && !changesSchema((String) args[0])) {
+                            return result;
+                        }
+                        return statement(s, turn, prepared);
                     }
                     return result;
                 });
