@@ -7,6 +7,7 @@ import org.junit.jupiter.params.Parameter;
 import org.junit.jupiter.params.ParameterizedClass;
 import org.junit.jupiter.params.provider.MethodSource;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.Statement;
@@ -64,10 +65,13 @@ class ChildTablesTest {
         Map<String, Map<String, Object>> values = h.rows("incidents__custom_field_entries__values",
                 "_sdc_source_key_id", "_sdc_level_0_id", "_sdc_level_1_id");
         assertTrue(values.size() > INCIDENTS, "every incident has some custom field values: " + values.size());
-        // the key of incident_updates is (id, incident_id): both become source key columns
-        Map<String, Map<String, Object>> roles = h.rows("incident_updates__updater__api_key__roles",
-                "_sdc_source_key_id", "_sdc_source_key_incident_id", "_sdc_level_0_id");
-        assertFalse(roles.isEmpty());
+        // a field the description gives no type is one column, its array whole, never a table named after its path
+        assertFalse(tables.contains("incident_updates__updater__api_key__roles"), tables.toString());
+        assertTrue(h.count("SELECT COUNT(*) FROM incident_updates WHERE updater__api_key__roles IS NOT NULL") > 0);
+        // an array that restates another table's records (each entry's custom field's options: custom_field_options)
+        // stays in its JSON column
+        assertFalse(tables.contains("incidents__custom_field_entries__custom_field__options"), tables.toString());
+        assertTrue(h.count("SELECT COUNT(*) FROM incidents__custom_field_entries WHERE custom_field__options IS NOT NULL") > 0);
         // a child row joins its parent on the source key
         assertEquals(0, h.count("SELECT COUNT(*) FROM incidents__custom_field_entries e"
                 + " LEFT JOIN incidents i ON i.id = e._sdc_source_key_id WHERE i.id IS NULL"));
@@ -76,19 +80,28 @@ class ChildTablesTest {
     }
 
     @Test
-    void anArrayOfScalarsHasAValueColumnAndATableWhoseArraysVanishedIsEmptied() throws Exception {
-        h.simulator.faults().unknownField("incidents", "labels", List.of("sev-review", "customer-facing", "ünïcödé 🔥"));
+    void aFieldTheDescriptionDoesNotDeclareMakesNoTableNorColumnAndIsKeptInUndeclared() throws Exception {
         assertEquals(0, h.syncCommand(h.overrides(SyncHarness.PRIVATE_KEY)), h.lastErr);
-        Map<String, Map<String, Object>> labels = h.rows("incidents__labels", "_sdc_source_key_id", "_sdc_level_0_id");
-        assertEquals(INCIDENTS * 3, labels.size());
+        Map<String, List<String>> shape = shape(h);
+        h.simulator.faults().unknownField("incidents", "labels", List.of("sev-review", "customer-facing", "ünïcödé 🔥"));
+        h.simulator.faults().unknownField("incidents", "Blast Radius", Map.of("Regions", List.of("eu", "us")));
+        assertEquals(0, h.syncCommand(h.overrides(SyncHarness.PRIVATE_KEY)), h.lastErr);
+        assertEquals(shape, shape(h), "the same tables and columns as before the API added the fields");
         String first = h.simulator.oracle().records("incidents", true).get(0).path("id").asText();
-        assertEquals("ünïcödé 🔥", labels.get(first + "|2").get("value"));
+        JsonNode undeclared = OracleComparison.parse(h.rows("incidents", "id").get(first).get("_sdc_undeclared"));
+        assertEquals("ünïcödé 🔥", undeclared.path("labels").path(2).asText(), undeclared.toString());
+        assertEquals("us", undeclared.path("Blast Radius").path("Regions").path(1).asText(), undeclared.toString());
+        OracleComparison.assertTableEquals(h, "incidents", true);
 
-        // the API stops sending the field: no record has the array, so its table holds no element
+        // the API stops sending the fields: nothing is left of them
         h.simulator.faults().clear();
         assertEquals(0, h.syncCommand(h.overrides(SyncHarness.PRIVATE_KEY)), h.lastErr);
-        assertEquals(0, h.count("SELECT COUNT(*) FROM incidents__labels"));
-        OracleComparison.assertTableEquals(h, "incidents", true);
+        assertEquals(0, h.count("SELECT COUNT(*) FROM incidents WHERE _sdc_undeclared IS NOT NULL"));
+        assertEquals(shape, shape(h));
+    }
+
+    static Map<String, List<String>> shape(SyncHarness h) throws Exception {
+        return h.shape();
     }
 
     @Test

@@ -37,10 +37,10 @@ class HostileListingTest {
      */
     @Test
     void aRecordListedTwiceKeepsOnlyTheArrayOfItsLastListing() throws Exception {
-        String first = "{\"id\":\"U00001\",\"name\":\"User 1\",\"tags\":[\"a\",\"b\",\"c\"]}";
-        String again = "{\"id\":\"U00001\",\"name\":\"User 1 again\",\"tags\":[\"x\"]}";
-        String twice = "{\"id\":\"U00002\",\"name\":\"User 2\",\"tags\":[\"d\",\"e\"]}";
-        String twiceAgain = "{\"id\":\"U00002\",\"name\":\"User 2 again\",\"tags\":[]}";
+        String first = "{\"id\":\"U00001\",\"name\":\"User 1\",\"custom_roles\":[{\"id\":\"a\"},{\"id\":\"b\"},{\"id\":\"c\"}]}";
+        String again = "{\"id\":\"U00001\",\"name\":\"User 1 again\",\"custom_roles\":[{\"id\":\"x\"}]}";
+        String twice = "{\"id\":\"U00002\",\"name\":\"User 2\",\"custom_roles\":[{\"id\":\"d\"},{\"id\":\"e\"}]}";
+        String twiceAgain = "{\"id\":\"U00002\",\"name\":\"User 2 again\",\"custom_roles\":[]}";
         List<String> page1 = new java.util.ArrayList<>(List.of(first, twice, twiceAgain));
         page1.addAll(HostileApi.users(3, 10));
         List<String> page2 = new java.util.ArrayList<>(HostileApi.users(13, 10));
@@ -49,8 +49,8 @@ class HostileListingTest {
 
         assertEquals(0, sync.run(), sync.err);
         assertEquals(22, sync.count("SELECT COUNT(*) FROM users"));
-        assertEquals(1, sync.count("SELECT COUNT(*) FROM users__tags"), "U00001 once with its last array, U00002 with none");
-        assertEquals(1, sync.count("SELECT COUNT(*) FROM users__tags WHERE _sdc_source_key_id = 'U00001' AND \"VALUE\" = 'x'"
+        assertEquals(1, sync.count("SELECT COUNT(*) FROM users__custom_roles"), "U00001 once with its last array, U00002 with none");
+        assertEquals(1, sync.count("SELECT COUNT(*) FROM users__custom_roles WHERE _sdc_source_key_id = 'U00001' AND id = 'x'"
                 + " AND _sdc_level_0_id = 0"));
         assertEquals(1, sync.count("SELECT COUNT(*) FROM users WHERE id = 'U00001' AND name = 'User 1 again'"));
     }

@@ -32,14 +32,19 @@ class MariaDbDestinationTest {
         api.on("/v2/users", r -> HostileApi.Reply.json(HostileApi.page("users", List.of(
                 "{\"id\":\"U1\",\"name\":\"One\",\"order\":1,\"key\":\"k1\",\"select\":{\"from\":\"x\"}}",
                 "{\"id\":\"U2\",\"name\":\"Two\",\"order\":2,\"key\":\"k2\",\"select\":{\"from\":\"y\"}}"), null)));
+        // rank: a column the description declares whose name MySQL 8 reserves
+        api.on("/v1/severities", r -> HostileApi.Reply.json(HostileApi.page("severities", List.of(
+                "{\"id\":\"S1\",\"name\":\"Critical\",\"rank\":1}", "{\"id\":\"S2\",\"name\":\"Minor\",\"rank\":2}"), null)));
         String url = TestServers.freshMariaDbDatabaseUrl().replaceFirst("^jdbc:mariadb:", "jdbc:mysql:");
-        try (HostileApi.Sync sync = new HostileApi.Sync(api, "users")) {
+        try (HostileApi.Sync sync = new HostileApi.Sync(api, "users,severities")) {
             sync.settings.put("incident.db.url", url);
             assertEquals(0, sync.run(), sync.err);
             sync.settings.put("incident.db.url", url.replaceFirst("^jdbc:mysql:", "jdbc:mariadb:"));
-            assertEquals(2, sync.count("SELECT COUNT(*) FROM users WHERE `order` IN (1, 2)"));
-            assertEquals(Map.of("U1", "k1", "U2", "k2"), sync.column("users", "`key`"));
-            assertEquals(Map.of("U1", "x", "U2", "y"), sync.column("users", "select__from"));
+            assertEquals(2, sync.count("SELECT COUNT(*) FROM severities WHERE `rank` IN (1, 2)"));
+            // fields the description does not declare, reserved words among them, in _sdc_undeclared
+            assertEquals(2, sync.count("SELECT COUNT(*) FROM users WHERE JSON_VALUE(_sdc_undeclared, '$.order') IN (1, 2)"));
+            assertEquals(Map.of("U1", "k1", "U2", "k2"), sync.column("users", "JSON_VALUE(_sdc_undeclared, '$.key')"));
+            assertEquals(Map.of("U1", "x", "U2", "y"), sync.column("users", "JSON_VALUE(_sdc_undeclared, '$.select.from')"));
             assertEquals(1, sync.count("SELECT COUNT(*) FROM _sync_runs WHERE table_name = 'users' AND status = 'ok'"));
         }
     }
@@ -78,7 +83,7 @@ class MariaDbDestinationTest {
     void aPageLargerThanTheServersPacketLimitIsWrittenInParts() throws Exception {
         List<String> records = new ArrayList<>();
         for (int i = 1; i <= 4; i++) {
-            records.add("{\"id\":\"U" + i + "\",\"name\":\"Big\",\"summary\":\"" + Character.toString('a' + i).repeat(5_000_000) + "\"}");
+            records.add("{\"id\":\"U" + i + "\",\"name\":\"" + Character.toString('a' + i).repeat(5_000_000) + "\"}");
         }
         api.on("/v2/users", r -> HostileApi.Reply.json(HostileApi.page("users", records, null)));
         try (HostileApi.Sync sync = new HostileApi.Sync(api, "users")) {
@@ -88,8 +93,8 @@ class MariaDbDestinationTest {
                 assertTrue(rs.getLong(1) < 20_000_000L, "the server takes the whole page in one packet: the test proves nothing");
             }
             assertEquals(0, sync.run(), sync.err);
-            assertEquals(4, sync.count("SELECT COUNT(*) FROM users WHERE CHAR_LENGTH(summary) = 5000000"));
-            assertEquals(1, sync.count("SELECT COUNT(*) FROM users WHERE id = 'U3' AND summary LIKE 'ddd%'"));
+            assertEquals(4, sync.count("SELECT COUNT(*) FROM users WHERE CHAR_LENGTH(name) = 5000000"));
+            assertEquals(1, sync.count("SELECT COUNT(*) FROM users WHERE id = 'U3' AND name LIKE 'ddd%'"));
         }
     }
 }

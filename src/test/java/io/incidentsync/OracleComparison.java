@@ -16,6 +16,8 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 
+import io.incidentsync.schema.Catalog;
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
@@ -28,6 +30,8 @@ import static org.junit.jupiter.api.Assertions.fail;
 final class OracleComparison {
 
     static final ObjectMapper MAPPER = new ObjectMapper();
+    /** The catalog: which fields the description declares, which are arrays and maps with child tables. */
+    static final Catalog CATALOG = Catalog.load();
     static final Map<String, String[]> KEYS = new LinkedHashMap<>();
 
     static {
@@ -73,14 +77,17 @@ final class OracleComparison {
             Map.entry("catalog_entries", "/v3/catalog_entries"), Map.entry("catalog_resources", "/v3/catalog_resources"),
             Map.entry("workflows", "/v2/workflows"), Map.entry("incident_attachments", "/v1/incident_attachments"));
 
-    /** The columns of a table that hold an object whole, as JSON: the spec's maps keyed by data. */
+    /** The columns of a table that hold an object whole: the spec's JSON columns, maps, and fields it gives no type. */
     static Set<String> wholeObjects(String table) {
+        return PATHS.containsKey(table) ? whole(CATALOG.listing(PATHS.get(table)).columns()) : Set.of();
+    }
+
+    /** The paths (joined by __) of the columns kept whole, of a table or a child table. */
+    static Set<String> whole(List<Catalog.Column> columns) {
         Set<String> out = new java.util.HashSet<>();
-        if (PATHS.containsKey(table)) {
-            for (io.incidentsync.schema.Catalog.Column c : io.incidentsync.schema.Catalog.load().listing(PATHS.get(table)).columns()) {
-                if (c.type() == io.incidentsync.schema.ColumnType.JSON && !c.array()) {
-                    out.add(c.name());
-                }
+        for (Catalog.Column c : columns) {
+            if ((c.type() == io.incidentsync.schema.ColumnType.JSON && !c.array()) || c.type() == null || c.map()) {
+                out.add(c.path());
             }
         }
         return out;
@@ -130,16 +137,20 @@ final class OracleComparison {
         return oracle.scheduleEntries(today.minus(java.time.Duration.ofDays(30)), today.plus(java.time.Duration.ofDays(30)));
     }
 
-    /** The elements of every array in a value, arrays inside elements included: its child-table rows. */
-    static long elements(JsonNode value) {
-        long n = 0;
-        if (value.isArray()) {
-            n += value.size();
+    /** A record's rows in its table's child tables (the arrays and maps the catalog declares, all the way down). */
+    static long childRows(String table, ObjectNode record) {
+        if (!PATHS.containsKey(table)) {
+            return 0;
         }
-        for (JsonNode inner : value) {
-            n += elements(inner);
+        Catalog.Listing listing = CATALOG.listing(PATHS.get(table));
+        Map<String, Map<String, Map<String, JsonNode>>> want = new LinkedHashMap<>();
+        for (Catalog.Child child : listing.children()) {
+            want.put(child.table(table), new LinkedHashMap<>());
         }
-        return n;
+        Map<String, JsonNode> source = new LinkedHashMap<>();
+        source.put("_sdc_source_key", record.path("id"));
+        children(table, listing, List.of(), listing.columns(), record, source, want, new HashMap<>());
+        return want.values().stream().mapToLong(Map::size).sum();
     }
 
     private OracleComparison() {
@@ -174,7 +185,8 @@ final class OracleComparison {
         for (ObjectNode record : expected) {
             Map<String, Object> row = rows.get(key(record, key));
             Map<String, JsonNode> columns = new LinkedHashMap<>();
-            flatten(record, "", columns, wholeObjects(table));
+            flatten(record, List.of(), columns, wholeObjects(table), declared(PATHS.containsKey(table)
+                    ? CATALOG.listing(PATHS.get(table)).columns() : List.of(), key));
             for (Map.Entry<String, JsonNode> c : columns.entrySet()) {
                 assertTrue(row.containsKey(c.getKey()), table + ": no column " + c.getKey());
                 assertValue(table + "." + c.getKey() + " of " + key(record, key), c.getValue(), row.get(c.getKey()));
@@ -195,25 +207,37 @@ final class OracleComparison {
     }
 
     /**
-     * Every array of the records, found by walking every object of them, must be in its child table
-     * (Stitch's naming: {@code <table>__<field>}, one table further down for an array inside an element),
-     * one row per element keyed by the parent's key ({@code _sdc_source_key_<k>}) and the element's
-     * positions ({@code _sdc_level_<n>_id}), its fields flattened, or its value in {@code value}; and the
-     * child table holds no other row. Returns the number of values compared.
+     * Every array and map the description declares in the records (the catalog's child tables) must be in its
+     * child table ({@code <table>__<field>}, one table further down for one inside an element): one row per
+     * element keyed by the parent's key ({@code _sdc_source_key_<k>}) and the element's position
+     * ({@code _sdc_level_<n>_id}), or per map entry keyed by its key ({@code map_key}), its fields flattened,
+     * or its value in {@code value}; and the child table holds no other row. Returns the number of values
+     * compared.
      */
     static long assertChildTablesEqual(SyncHarness h, String table, String[] key, List<ObjectNode> records)
             throws SQLException {
+        if (!PATHS.containsKey(table)) {
+            return 0;
+        }
+        Catalog.Listing listing = CATALOG.listing(PATHS.get(table));
         Map<String, Map<String, Map<String, JsonNode>>> want = new LinkedHashMap<>();
         Map<String, List<String>> keyColumns = new HashMap<>();
+        for (Catalog.Child child : listing.children()) {
+            want.put(child.table(table), new LinkedHashMap<>());
+        }
         for (ObjectNode record : records) {
             Map<String, JsonNode> source = new LinkedHashMap<>();
             for (String k : key) {
                 source.put("_sdc_source_key_" + k, record.get(k));
             }
-            arrays(table, record, new ArrayList<>(), source, new ArrayList<>(), want, keyColumns);
+            children(table, listing, List.of(), listing.columns(), record, source, want, keyColumns);
         }
         long compared = 0;
         for (Map.Entry<String, Map<String, Map<String, JsonNode>>> child : want.entrySet()) {
+            if (!keyColumns.containsKey(child.getKey())) {
+                assertEquals(0, h.count("SELECT COUNT(*) FROM " + child.getKey()), child.getKey() + ": no record has one");
+                continue;
+            }
             Map<String, Map<String, Object>> rows = h.rows(child.getKey(), keyColumns.get(child.getKey()).toArray(new String[0]));
             assertEquals(child.getValue().size(), rows.size(), child.getKey() + ": rows differ from the elements of the arrays");
             for (Map.Entry<String, Map<String, JsonNode>> element : child.getValue().entrySet()) {
@@ -229,53 +253,48 @@ final class OracleComparison {
         return compared;
     }
 
-    /** The child table of an array: the parent's name and the field's path, hashed past 63 characters as the README says. */
-    static String childTable(String parent, List<String> path) {
-        // a path through an object keyed by data names its column as the README says (hashed when not plain)
-        String full = parent + "__" + io.incidentsync.schema.RecordFlattener.columnName(path);
-        if (full.length() <= 63) {
-            return full;
-        }
-        String hash = String.format("%08x", full.hashCode());
-        return full.substring(0, 63 - hash.length() - 1) + "_" + hash;
-    }
-
-    private static void arrays(String table, JsonNode object, List<String> path, Map<String, JsonNode> source,
-                               List<Long> levels, Map<String, Map<String, Map<String, JsonNode>>> want,
-                               Map<String, List<String>> keyColumns) {
-        for (Iterator<Map.Entry<String, JsonNode>> it = object.fields(); it.hasNext(); ) {
-            Map.Entry<String, JsonNode> f = it.next();
-            List<String> at = new ArrayList<>(path);
-            at.add(f.getKey());
-            if (f.getValue().isObject()) {
-                arrays(table, f.getValue(), at, source, levels, want, keyColumns);
-            } else if (f.getValue().isArray()) {
-                String child = childTable(table, at);
-                Map<String, Map<String, JsonNode>> rows = want.computeIfAbsent(child, c -> new LinkedHashMap<>());
-                List<String> keys = new ArrayList<>(source.keySet());
-                for (int l = 0; l <= levels.size(); l++) {
-                    keys.add("_sdc_level_" + l + "_id");
-                }
-                keyColumns.put(child, keys);
+    /** The rows of the child tables one level below {@code above} (an empty list: the record itself). */
+    private static void children(String table, Catalog.Listing listing, List<String> above, List<Catalog.Column> columns,
+                                 JsonNode object, Map<String, JsonNode> keys,
+                                 Map<String, Map<String, Map<String, JsonNode>>> want, Map<String, List<String>> keyColumns) {
+        for (Catalog.Child child : listing.children()) {
+            if (child.steps().size() != above.size() + 1 || !child.steps().subList(0, above.size()).equals(above)) {
+                continue;
+            }
+            String step = child.steps().get(above.size());
+            JsonNode value = object;
+            for (String name : columns.stream().filter(c -> c.name().equals(step)).findFirst().orElseThrow().path().split("__")) {
+                value = value.path(name);
+            }
+            String name = child.table(table);
+            String keyColumn = child.map() ? (keys.keySet().stream().anyMatch(k -> k.startsWith("map_key")) ? "map_key_1" : "map_key")
+                    : "_sdc_level_" + keys.keySet().stream().filter(k -> k.startsWith("_sdc_level_")).count() + "_id";
+            List<String> rowKeyColumns = new ArrayList<>(keys.keySet());
+            rowKeyColumns.add(keyColumn);
+            keyColumns.put(name, rowKeyColumns);
+            Map<String, JsonNode> entries = new LinkedHashMap<>();
+            if (child.map() && value.isObject()) {
+                value.fields().forEachRemaining(e -> entries.put(e.getKey(), e.getValue()));
+            } else if (!child.map() && value.isArray()) {
                 long position = 0;
-                for (JsonNode element : f.getValue()) {
-                    List<Long> here = new ArrayList<>(levels);
-                    here.add(position++);
-                    Map<String, JsonNode> columns = new LinkedHashMap<>(source);
-                    List<String> rowKey = new ArrayList<>();
-                    source.values().forEach(v -> rowKey.add(v.asText()));
-                    for (int l = 0; l < here.size(); l++) {
-                        columns.put("_sdc_level_" + l + "_id", MAPPER.getNodeFactory().numberNode(here.get(l)));
-                        rowKey.add(String.valueOf(here.get(l)));
-                    }
-                    if (element.isObject()) {
-                        flatten(element, "", columns);
-                        arrays(child, element, new ArrayList<>(), source, here, want, keyColumns);
-                    } else {
-                        columns.put("value", element);
-                    }
-                    rows.put(String.join("|", rowKey), columns);
+                for (JsonNode element : value) {
+                    entries.put(String.valueOf(position++), element);
                 }
+            }
+            for (Map.Entry<String, JsonNode> entry : entries.entrySet()) {
+                Map<String, JsonNode> row = new LinkedHashMap<>(keys);
+                row.put(keyColumn, child.map() ? MAPPER.getNodeFactory().textNode(entry.getKey())
+                        : MAPPER.getNodeFactory().numberNode(Long.parseLong(entry.getKey())));
+                List<String> rowKey = new ArrayList<>();
+                row.values().forEach(v -> rowKey.add(v.asText()));
+                Map<String, JsonNode> here = new LinkedHashMap<>(row);
+                if (child.scalars()) {
+                    row.put("value", entry.getValue());
+                } else {
+                    flatten(entry.getValue(), List.of(), row, whole(child.columns()), declared(child.columns()));
+                    children(table, listing, child.steps(), child.columns(), entry.getValue(), here, want, keyColumns);
+                }
+                want.get(name).put(String.join("|", rowKey), row);
             }
         }
     }
@@ -300,32 +319,37 @@ final class OracleComparison {
         }
     }
 
-    static void flatten(JsonNode object, String prefix, Map<String, JsonNode> out) {
-        flatten(object, prefix, out, Set.of());
-    }
-
     /**
-     * Nested objects flattened under {@code __}-joined names, except the columns in {@code whole}; a path
-     * with a name that is not plain (an id used as a key) is named by the README's rule (hashed).
+     * Nested objects flattened under {@code __}-joined names (fitted past 63 characters), except the columns
+     * in {@code whole}, down to three levels; a field whose path is not among {@code declared} goes, by its
+     * path, into the object of {@code _sdc_undeclared}.
      */
-    static void flatten(JsonNode object, String prefix, Map<String, JsonNode> out, Set<String> whole) {
-        flatten(object, prefix.isEmpty() ? List.of() : List.of(prefix.substring(0, prefix.length() - 2)), out, whole);
-    }
-
-    private static void flatten(JsonNode object, List<String> path, Map<String, JsonNode> out, Set<String> whole) {
+    static void flatten(JsonNode object, List<String> path, Map<String, JsonNode> out, Set<String> whole, Set<String> declared) {
         for (Iterator<Map.Entry<String, JsonNode>> it = object.fields(); it.hasNext(); ) {
             Map.Entry<String, JsonNode> f = it.next();
             List<String> at = new ArrayList<>(path);
             at.add(f.getKey());
             String name = String.join("__", at);
-            // objects nested more than three levels deep are kept whole (README, Columns)
+            // objects nested more than three levels deep are kept whole (docs/columns.md)
             if (f.getValue().isObject() && !whole.contains(name) && at.size() < 4) {
-                flatten(f.getValue(), at, out, whole);
-            } else {
-                out.put(name.matches("[a-z0-9_]*") && name.length() <= 63 ? name
-                        : io.incidentsync.schema.RecordFlattener.columnName(at), f.getValue());
+                flatten(f.getValue(), at, out, whole, declared);
+            } else if (declared.contains(name)) {
+                out.put(io.incidentsync.schema.Names.fit(name), f.getValue());
+            } else if (!f.getValue().isNull()) {
+                ObjectNode undeclared = (ObjectNode) out.computeIfAbsent("_sdc_undeclared", k -> MAPPER.createObjectNode());
+                for (String step : at.subList(0, at.size() - 1)) {
+                    undeclared = undeclared.has(step) ? (ObjectNode) undeclared.get(step) : undeclared.putObject(step);
+                }
+                undeclared.set(f.getKey(), f.getValue());
             }
         }
+    }
+
+    /** The paths of a table's declared columns, the primary key among them. */
+    static Set<String> declared(List<Catalog.Column> columns, String... key) {
+        Set<String> out = new java.util.HashSet<>(List.of(key));
+        columns.forEach(c -> out.add(c.path()));
+        return out;
     }
 
     /** Equal as JSON text says (the oracle may hold a long where parsed text holds an int). */

@@ -23,6 +23,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 
 /** A simulator, a fresh H2 file database, and syncs between them through the real routes. */
 final class SyncHarness implements AutoCloseable, org.junit.jupiter.api.extension.AfterEachCallback {
@@ -81,6 +82,23 @@ final class SyncHarness implements AutoCloseable, org.junit.jupiter.api.extensio
                 out.add(rs.getString("TABLE_NAME").toLowerCase(Locale.ROOT));
             }
         }
+        return out;
+    }
+
+    /** Every table of the destination (the product's own _sdc_ and _sync_ tables aside) with its columns, lower-cased and sorted. */
+    Map<String, List<String>> shape() throws SQLException {
+        Map<String, List<String>> out = new java.util.TreeMap<>();
+        Set<String> tables = new java.util.HashSet<>(tables());
+        try (Connection c = connect(); ResultSet rs = c.getMetaData().getColumns(isMariaDb() ? c.getCatalog() : null,
+                isMariaDb() ? null : c.getSchema(), "%", "%")) {
+            while (rs.next()) {
+                String table = rs.getString("TABLE_NAME").toLowerCase(Locale.ROOT);
+                if (tables.contains(table) && !table.startsWith("_s")) {
+                    out.computeIfAbsent(table, t -> new ArrayList<>()).add(rs.getString("COLUMN_NAME").toLowerCase(Locale.ROOT));
+                }
+            }
+        }
+        out.values().forEach(java.util.Collections::sort);
         return out;
     }
 

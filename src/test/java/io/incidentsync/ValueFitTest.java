@@ -49,7 +49,24 @@ class ValueFitTest {
         api.on("/v2/users", HostileApi.pages("users", pages));
     }
 
-    private Map<String, String> column(String column) throws Exception {
+    private static String baseRole(String rank, String createdAt, String isBaseRole, String updatedAt) {
+        return "\"base_role\":{\"id\":\"R1\",\"rank\":" + rank + ",\"created_at\":" + createdAt + ",\"is_base_role\":"
+                + isBaseRole + ",\"updated_at\":" + updatedAt + "}";
+    }
+
+    private static String rank(String rank) {
+        return "\"base_role\":{\"id\":\"R1\",\"rank\":" + rank + "}";
+    }
+
+    /** A column of users by the name the test gives it: n, at, flag and seen are the base role's fields. */
+    private Map<String, String> column(String name) throws Exception {
+        String column = switch (name) {
+            case "n" -> "base_role__rank";
+            case "at" -> "base_role__created_at";
+            case "flag" -> "base_role__is_base_role";
+            case "seen" -> "base_role__updated_at";
+            default -> name;
+        };
         Map<String, String> out = new HashMap<>();
         try (var c = sync.connect(); Statement s = c.createStatement();
              ResultSet rs = s.executeQuery("SELECT id, " + column + " FROM users")) {
@@ -62,26 +79,29 @@ class ValueFitTest {
 
     @Test
     void numbersBeyondSixtyFourBitsAndTextThatIsNoNumberAreStoredExactlyNeverAsZero() throws Exception {
-        serve("\"big\":5,\"ratio\":1.5", "\"big\":1180591620717411303424,\"ratio\":2.5",
-                "\"big\":\"99999999999999999999\",\"ratio\":\"1e\"");
+        // two fields the description gives no type (typed by their first value): big and ratio
+        serve("\"organisation_id\":5,\"slack_role\":1.5", "\"organisation_id\":1180591620717411303424,\"slack_role\":2.5",
+                "\"organisation_id\":\"99999999999999999999\",\"slack_role\":\"1e\"");
 
         assertEquals(0, sync.run(), sync.err);
-        Map<String, String> big = column("big");
-        Map<String, String> ratio = column("ratio");
+        Map<String, String> big = column("organisation_id");
+        Map<String, String> ratio = column("slack_role");
         assertEquals(750, big.size());
         assertEquals("5", big.get("U00001"));
         assertEquals("1180591620717411303424", big.get("U00251"));
         assertEquals("99999999999999999999", big.get("U00501"));
         assertEquals(1.5, Double.parseDouble(ratio.get("U00001")));
         assertEquals("1e", ratio.get("U00501"));
-        assertEquals(0, sync.count("SELECT COUNT(*) FROM users WHERE big = '0' OR ratio = '0' OR ratio = '0.0'"));
+        assertEquals(0, sync.count("SELECT COUNT(*) FROM users WHERE organisation_id = '0' OR slack_role = '0' OR slack_role = '0.0'"));
     }
 
     @Test
     void aFieldThatChangesTypeWithinOneSyncWidensItsColumnAndTheTableSyncs() throws Exception {
-        serve("\"n\":5,\"at\":\"2024-01-01T10:00:00Z\",\"flag\":true,\"seen\":\"2024-01-01T10:00:00Z\"",
-                "\"n\":6,\"at\":\"2024-01-02T10:00:00Z\",\"flag\":false,\"seen\":\"2024-01-02T10:00:00Z\"",
-                "\"n\":\"five\",\"at\":\"not a date\",\"flag\":\"yes\",\"seen\":\"2024-01-02 03:04:05\"");
+        // the base role's fields the description gives no type: rank (n), created_at (at), is_base_role (flag),
+        // updated_at (seen)
+        serve(baseRole("5", "\"2024-01-01T10:00:00Z\"", "true", "\"2024-01-01T10:00:00Z\""),
+                baseRole("6", "\"2024-01-02T10:00:00Z\"", "false", "\"2024-01-02T10:00:00Z\""),
+                baseRole("\"five\"", "\"not a date\"", "\"yes\"", "\"2024-01-02 03:04:05\""));
 
         assertEquals(0, sync.run(), sync.err);
         assertEquals(750, sync.count("SELECT COUNT(*) FROM users"));
@@ -96,23 +116,23 @@ class ValueFitTest {
 
     @Test
     void aFieldThatChangesTypeBetweenSyncsWidensTheLiveColumnAndLaterSyncsKeepIt() throws Exception {
-        serve("\"n\":5", "\"n\":6", "\"n\":7");
+        serve(rank("5"), rank("6"), rank("7"));
         assertEquals(0, sync.run(), sync.err);
         assertEquals("7", column("n").get("U00501"));
 
-        serve("\"n\":\"five\"", "\"n\":6", "\"n\":7");
+        serve(rank("\"five\""), rank("6"), rank("7"));
         assertEquals(0, sync.run(), sync.err);
         assertEquals("five", column("n").get("U00001"));
         assertEquals("6", column("n").get("U00251"));
 
-        serve("\"n\":5", "\"n\":6", "\"n\":7");
+        serve(rank("5"), rank("6"), rank("7"));
         assertEquals(0, sync.run(), sync.err);
         assertEquals("5", column("n").get("U00001"));
         assertEquals(750, sync.count("SELECT COUNT(*) FROM users"));
         try (var c = sync.connect(); ResultSet rs = c.getMetaData().getColumns(c.getCatalog(), c.getSchema(), null, null)) {
             String type = null;
             while (rs.next()) {
-                if (rs.getString("TABLE_NAME").equalsIgnoreCase("users") && rs.getString("COLUMN_NAME").equalsIgnoreCase("n")) {
+                if (rs.getString("TABLE_NAME").equalsIgnoreCase("users") && rs.getString("COLUMN_NAME").equalsIgnoreCase("base_role__rank")) {
                     type = rs.getString("TYPE_NAME");
                 }
             }

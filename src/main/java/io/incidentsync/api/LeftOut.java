@@ -75,6 +75,25 @@ public final class LeftOut {
                 .toList();
     }
 
+    /** The listing of {@code table} without the columns left out, in its own columns and its child tables'. */
+    public Catalog.Listing listing(String table, Catalog.Listing listing) {
+        List<String> gone = new ArrayList<>();
+        for (List<String> path : paths.getOrDefault(table, List.of())) {
+            gone.add(String.join("__", path));
+        }
+        if (gone.isEmpty()) {
+            return listing;
+        }
+        List<Catalog.Child> children = new ArrayList<>();
+        for (Catalog.Child child : listing.children()) {
+            String above = String.join("__", child.steps()) + "__";
+            children.add(new Catalog.Child(child.steps(), child.map(), child.scalars(), child.columns().stream()
+                    .filter(c -> gone.stream().noneMatch(g -> (above + c.path()).equals(g) || (above + c.path()).startsWith(g + "__")))
+                    .toList()));
+        }
+        return listing.with(columns(table, listing.columns()), children);
+    }
+
     /** Removes the fields left out from one record of {@code table}'s listing. */
     public void apply(String table, ObjectNode record) {
         for (List<String> path : paths.getOrDefault(table, List.of())) {

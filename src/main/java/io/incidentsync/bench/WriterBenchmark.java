@@ -207,7 +207,7 @@ public final class WriterBenchmark {
         Catalog.Listing listing = catalog.listing(source.path());
         long nanos = 0;
         long start = System.nanoTime();
-        TableLoad load = new TableLoad(table, source.path(), source.primaryKey(), listing.columns(),
+        TableLoad load = new TableLoad(table, source.path(), source.primaryKey(), listing,
                 Map.of(), () -> true, dialect, dataSource, OffsetDateTime.now(ZoneOffset.UTC),
                 Streams.INCIDENT_CHILDREN.get(source.table()));
         try {

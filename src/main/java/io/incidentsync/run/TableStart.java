@@ -52,7 +52,7 @@ public final class TableStart {
         TableLoad load;
         try {
             load = new TableLoad(table, spec.path(), spec.primaryKey(),
-                    sync.leftOut().columns(table, sync.catalog().listing(spec.path()).columns()), childColumns,
+                    sync.leftOut().listing(table, sync.catalog().listing(spec.path())), childColumns,
                     () -> Streams.INCIDENT_CHILDREN.keySet().stream().allMatch(run::isDone),
                     sync.dialect(), sync.dataSource(), run.startedAt(),
                     Streams.INCIDENT_CHILDREN.containsKey(table) ? Streams.INCIDENT_CHILDREN.get(table) : null,

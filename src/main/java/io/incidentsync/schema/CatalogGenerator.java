@@ -102,14 +102,32 @@ public final class CatalogGenerator {
         }
         listing.put("paged", resolved.path("properties").has("pagination_meta"));
         ArrayNode columns = listing.putArray("columns");
+        ArrayNode children = mapper.createArrayNode();
         Set<String> seen = new HashSet<>();
         seen.add(refName(items));
-        columnsOf(items, List.of(), 1, seen, columns);
+        columnsOf(items, List.of(), 1, seen, columns, List.of(), children, false);
+        if (!children.isEmpty()) {
+            listing.set("children", children);
+        }
         return java.util.Optional.of(listing);
     }
 
-    private void columnsOf(JsonNode schemaOrRef, List<String> parent, int depth, Set<String> ancestors, ArrayNode out) {
+    /** Child tables at most this many steps below their listing; an array deeper down stays in its JSON column. */
+    static final int MAX_CHILD_STEPS = 4;
+
+    /**
+     * The columns of one table (a listing's records, or the elements of one of its child tables): nested
+     * objects flattened, and each array of objects or scalars and each map (an object keyed by data, the
+     * description's {@code additionalProperties}) both a JSON column and a child table, written to
+     * {@code children} with the steps that lead to it. A recursive schema, and anything more than
+     * {@link #MAX_CHILD_STEPS} tables down, stays JSON.
+     */
+    private void columnsOf(JsonNode schemaOrRef, List<String> parent, int depth, Set<String> ancestors, ArrayNode out,
+                           List<String> steps, ArrayNode children, boolean withinCopy) {
         JsonNode schema = resolve(schemaOrRef);
+        // an object with an id, nested in a record, is a copy of another table's record (an entry's custom
+        // field, a value's catalog entry): its arrays restate that table's child rows, and stay JSON
+        boolean copy = withinCopy || (depth > 1 && schema.path("properties").has("id"));
         Set<String> names = new LinkedHashSet<>();
         schema.path("properties").fieldNames().forEachRemaining(names::add);
         // The spec's required lists name fields that have no declared schema; they are real data.
@@ -127,33 +145,87 @@ public final class CatalogGenerator {
             path.add(name);
             // named as the sync names a record's field, so catalog types land on the records' columns
             String column = RecordFlattener.columnName(path);
+            if (column == null) {
+                throw new IllegalStateException("the field " + String.join(".", path) + " has a name that is not"
+                        + " lower-case letters, digits and single underscores: no column can be named after it");
+            }
             JsonNode propRef = schema.path("properties").path(name);
             if (propRef.isMissingNode()) {
-                out.add(column(out, column, "untyped"));
+                out.add(column(out, column, path, "untyped"));
                 continue;
             }
             JsonNode prop = resolve(propRef);
             String ref = refName(propRef);
+            JsonNode mapValue = prop.path("additionalProperties");
             if (isObject(prop) && prop.path("properties").size() > 0) {
                 if (depth >= MAX_FLATTEN_DEPTH || (ref != null && ancestors.contains(ref))) {
-                    out.add(column(out, column, "json"));
+                    out.add(column(out, column, path, "json"));
                 } else {
                     Set<String> next = new HashSet<>(ancestors);
                     if (ref != null) {
                         next.add(ref);
                     }
-                    columnsOf(propRef, path, depth + 1, next, out);
+                    columnsOf(propRef, path, depth + 1, next, out, steps, children, copy);
                 }
-            } else {
-                ObjectNode c = column(out, column, typeOf(prop));
-                if ("array".equals(prop.path("type").asText())) {
-                    // the sync makes a child table of it, and may leave it out of the parent table
-                    c.put("array", true);
-                }
+            } else if (isObject(prop) && mapValue.isObject() && steps.size() < MAX_CHILD_STEPS && !copy) {
+                ObjectNode c = column(out, column, path, "json");
+                c.put("map", true);
                 out.add(c);
+                child(mapValue, column, true, ancestors, steps, children);
+            } else if ("array".equals(prop.path("type").asText()) && steps.size() < MAX_CHILD_STEPS && !copy
+                    && !ancestors.contains(String.valueOf(refName(prop.path("items"))))) {
+                ObjectNode c = column(out, column, path, typeOf(prop));
+                // the sync makes a child table of it, and may leave it out of the parent table
+                c.put("array", true);
+                out.add(c);
+                child(prop.path("items"), column, false, ancestors, steps, children);
+            } else {
+                out.add(column(out, column, path, typeOf(prop)));
             }
         }
     }
+
+    /** The child table of an array's elements or a map's values: an object's columns, or one value column. */
+    private void child(JsonNode elementRef, String column, boolean map, Set<String> ancestors, List<String> steps,
+                       ArrayNode children) {
+        List<String> down = new ArrayList<>(steps);
+        down.add(column);
+        ObjectNode child = children.addObject();
+        ArrayNode path = child.putArray("steps");
+        down.forEach(path::add);
+        child.put("map", map);
+        ArrayNode columns = mapper().createArrayNode();
+        JsonNode element = resolve(elementRef);
+        if (isObject(element) && element.path("properties").size() > 0) {
+            Set<String> next = new HashSet<>(ancestors);
+            String ref = refName(elementRef);
+            if (ref != null) {
+                next.add(ref);
+            }
+            columnsOf(elementRef, List.of(), 1, next, columns, down, children, false);
+        } else {
+            child.put("scalars", true);
+            columns.add(column(columns, VALUE, List.of(VALUE), typeOf(element)));
+        }
+        child.set("columns", columns);
+        java.util.Map<String, String> seen = new java.util.HashMap<>();
+        for (JsonNode c : columns) {
+            String was = seen.put(c.path("name").asText(), c.path("path").asText(c.path("name").asText()));
+            if (was != null || (map && c.path("name").asText().equals(MAP_KEY))) {
+                throw new IllegalStateException("two fields of " + String.join(".", down) + " would share the column "
+                        + c.path("name").asText());
+            }
+        }
+    }
+
+    private static ObjectMapper mapper() {
+        return new ObjectMapper();
+    }
+
+    /** The column of an element that is no object (an array of strings), and of a map's value that is none. */
+    public static final String VALUE = "value";
+    /** The column of a map's table holding the key of each entry (an attribute id). */
+    public static final String MAP_KEY = "map_key";
 
     /**
      * The items schema when every property of an object is an array of the same kind of object (two at
@@ -176,9 +248,13 @@ public final class CatalogGenerator {
         return count >= 2 ? items : null;
     }
 
-    private static ObjectNode column(ArrayNode out, String name, String type) {
+    private static ObjectNode column(ArrayNode out, String name, List<String> path, String type) {
         ObjectNode c = out.objectNode();
         c.put("name", name);
+        String joined = String.join("__", path);
+        if (!joined.equals(name)) {
+            c.put("path", joined);
+        }
         c.put("type", type);
         return c;
     }

@@ -3,36 +3,29 @@ package io.incidentsync.schema;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.HexFormat;
 import java.util.Iterator;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.regex.Pattern;
 
 /**
  * Turns a record into columns: nested objects flattened with a double underscore
- * ({@code creator__user__email}), arrays and the catalog's JSON columns as JSON text, scalars as they
- * are. A column is named after its field's path by {@link #columnName(List)}, so that no two paths
- * ever share a column.
+ * ({@code creator__user__email}), arrays and the objects the catalog keeps whole as JSON text, scalars as
+ * they are. A column is named after its field's path by {@link #columnName(List)}.
  */
 public final class RecordFlattener {
 
     static final int MAX_NAME = 63;
     static final int MAX_DEPTH = 4;
 
-    private final Set<String> jsonColumns;
-    /** Columns the product fills itself (incidents.updates): a field that would take one is hashed instead. */
-    private final Set<String> reserved;
+    /** Columns whose objects are kept whole, by path joined with {@code __}: JSON, maps, fields of no declared type. */
+    private final Set<String> wholeObjects;
 
-    public RecordFlattener(Set<String> jsonColumns, Set<String> reserved) {
-        this.jsonColumns = jsonColumns;
-        this.reserved = reserved;
+    public RecordFlattener(Set<String> wholeObjects) {
+        this.wholeObjects = wholeObjects;
     }
 
     /** Receives each column of a record with its value, in the record's field order. */
@@ -83,11 +76,7 @@ public final class RecordFlattener {
                 List<String> fieldPath = new ArrayList<>(path.size() + 1);
                 fieldPath.addAll(path);
                 fieldPath.add(name);
-                String column = columnName(fieldPath);
-                if (reserved.contains(column)) {
-                    column = hashedName(column, fieldPath);
-                }
-                f = new Field(fieldPath, column, jsonColumns.contains(column));
+                f = new Field(fieldPath, columnName(fieldPath), wholeObjects.contains(String.join("__", fieldPath)));
                 if (fields.size() < MAX_FIELDS) {
                     fields.put(name, f);
                 }
@@ -118,64 +107,21 @@ public final class RecordFlattener {
 
     private final Level root = new Level(List.of());
 
-    /** A field name that is its own column name: lower-case letters and digits, single underscores between them. */
+    /** A field name that can be part of a column name: lower-case letters and digits, single underscores between them. */
     private static final Pattern PLAIN = Pattern.compile("[a-z0-9]+(_[a-z0-9]+)*");
-    /** Between a hashed name and its hash: never inside a name of plain field names joined by {@code __}. */
-    private static final String HASH_SEPARATOR = "___";
-    private static final int HASH_DIGITS = 10;
 
     /**
-     * The column of a field, by its path from the record's top ({@code [creator, user, email]}). A path
-     * of plain names is its names joined by {@code __}: {@code creator__user__email}. Any other path,
-     * and any name over PostgreSQL's 63 bytes, is its names joined, lower-cased, with every character
-     * but a-z, 0-9 and _ made {@code _}, cut to fit, then {@code ___} and the first 10 hex digits of a
-     * SHA-256 of the whole path: {@code ID} is {@code id___<hash>}. Plain names never contain
-     * {@code ___}, so a hashed name never equals a plain one, and two hashed names are equal only if
-     * their paths' hashes share 40 bits.
+     * The column of a field, by its path from the record's top ({@code [creator, user, email]}): its names
+     * joined by {@code __} ({@code creator__user__email}), fitted to 63 characters by {@link Names#fit}. A
+     * path with a name that is not plain (upper case, spaces, an empty name: never a name of incident.io's
+     * description) has no column: null, and its value is kept in the table's {@code _sdc_undeclared}.
      */
     public static String columnName(List<String> path) {
-        String joined = String.join("__", path);
-        boolean plain = path.stream().allMatch(name -> PLAIN.matcher(name).matches());
-        if (plain && joined.length() <= MAX_NAME) {
-            return joined;
-        }
-        return hashedName(plain ? joined : sanitised(joined), path);
-    }
-
-    /** A name cut to fit, then {@code ___} and the path's hash: never a plain name, nor another path's. */
-    private static String hashedName(String name, List<String> path) {
-        int room = MAX_NAME - HASH_SEPARATOR.length() - HASH_DIGITS;
-        return name.substring(0, Math.min(name.length(), room)) + HASH_SEPARATOR + hash(path);
-    }
-
-    /** Lower case, and every character but a-z, 0-9 and _ made _: ASCII, so a character is a byte. */
-    private static String sanitised(String joined) {
-        StringBuilder name = new StringBuilder(joined.length());
-        for (char c : joined.toLowerCase(Locale.ROOT).toCharArray()) {
-            name.append((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_' ? c : '_');
-        }
-        return name.toString();
-    }
-
-    /**
-     * The first 10 hex digits of SHA-256 over each name of the path as {@code <length>:<name>}, in
-     * UTF-16BE (length in UTF-16 units): the lengths keep {@code [a, b]} apart from {@code [a__b]},
-     * and UTF-16 keeps a JSON key holding a lone surrogate, which UTF-8 cannot encode, apart from
-     * any other key. Written char by char because String.getBytes would replace a lone surrogate.
-     */
-    private static String hash(List<String> path) {
-        MessageDigest sha;
-        try {
-            sha = MessageDigest.getInstance("SHA-256");
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("every Java runtime has SHA-256", e);
-        }
         for (String name : path) {
-            for (char c : (name.length() + ":" + name).toCharArray()) {
-                sha.update((byte) (c >> 8));
-                sha.update((byte) c);
+            if (!PLAIN.matcher(name).matches()) {
+                return null;
             }
         }
-        return HexFormat.of().formatHex(sha.digest()).substring(0, HASH_DIGITS);
+        return Names.fit(String.join("__", path));
     }
 }

@@ -32,6 +32,9 @@ public final class TablesDoc {
     private record Row(String column, String type, String note) {
     }
 
+    /** The JSON column of undeclared fields, in every table. */
+    private static final String DECLARED_ELSEWHERE = "_sdc_undeclared";
+
     private TablesDoc() {
     }
 
@@ -46,8 +49,8 @@ public final class TablesDoc {
             List<Row> rows = columns(catalog.listing(t.path()), t);
             columns.put(t.table(), rows);
             columnCount += rows.size();
-            List<String> arrays = catalog.listing(t.path()).columns().stream()
-                    .filter(Catalog.Column::array).map(Catalog.Column::name).collect(Collectors.toList());
+            List<String> arrays = catalog.listing(t.path()).children().stream().map(c -> c.table(t.table()))
+                    .collect(Collectors.toList());
             children.put(t.table(), arrays);
             childCount += arrays.size();
         }
@@ -57,7 +60,7 @@ public final class TablesDoc {
                 .append("     when this file differs; rewrite it with\n")
                 .append("     mvn -B -q test -Dtest=TablesDocTest -Dincident.docs.write=true -->\n\n")
                 .append("Every table a sync writes: ").append(tables.size()).append(" tables of ").append(columnCount)
-                .append(" columns, and the ").append(childCount).append(" child tables of their arrays that the catalog declares.\n")
+                .append(" columns, and the ").append(childCount).append(" child tables of their arrays and maps.\n")
                 .append("The columns are those of incident.io's OpenAPI description, named by the rules in\n")
                 .append("[columns.md](columns.md): a nested object's fields are flattened with `__`.\n\n")
                 .append("Types, by database:\n\n")
@@ -69,19 +72,22 @@ public final class TablesDoc {
                 .append("| double | `DOUBLE PRECISION` | `double precision` | `DOUBLE` |\n")
                 .append("| boolean | `BOOLEAN` | `boolean` | `BOOLEAN` |\n")
                 .append("| json | `CHARACTER VARYING` | `jsonb` | `JSON` |\n\n")
-                .append("A column typed *by its first value* is one the description requires but does not describe: it is\n")
-                .append("created when a record first carries a value for it, with that value's type. A field the API adds\n")
-                .append("later gets a column the same way. A value that does not fit its column widens the column to text.\n\n")
+                .append("The tables and columns follow from the description and the settings alone: every account gets\n")
+                .append("the same ones. A column typed *by its first value* is one the description requires but gives no type:\n")
+                .append("it takes the type of the first value a sync sees, and is text when no record has one. A field the\n")
+                .append("description does not declare is kept, by its path, in the JSON column `").append(DECLARED_ELSEWHERE)
+                .append("` of its table. A value that does not fit its column widens the column to text.\n\n")
                 .append("An array column holds the array as JSON text, and each element is also a row of a child table\n")
                 .append("(`incident.arrays`: `tables,json` both, `tables` the child tables alone, `json` the columns alone).\n")
                 .append("A child table's key is the parent's key as `").append(ChildTables.SOURCE_KEY)
                 .append("<column>` and the element's position as `").append(ChildTables.levelColumn(0)).append("`;\n")
                 .append("its other columns are the element's fields, flattened as a parent's are (an array of scalars has\n")
                 .append("one `value` column). An array inside an element is the next child table down, keyed by `")
-                .append(ChildTables.levelColumn(1)).append("` too;\n")
-                .append("arrays inside a column kept whole as JSON (an object keyed by data, such as\n")
-                .append("`catalog_entries.attribute_values`, or a column typed by its first value) get child tables named by\n")
-                .append("their path. Those depend on what the records hold, so they are not listed here.\n\n")
+                .append(ChildTables.levelColumn(1)).append("` too.\n")
+                .append("A map (an object keyed by data, such as `catalog_entries.attribute_values`, keyed by attribute id)\n")
+                .append("is a child table too, one row per entry, its key in `").append(ChildTables.MAP_KEY)
+                .append("`. An array inside a copy of another table's record (the options\n")
+                .append("of each custom field entry's `custom_field`) stays in its JSON column: those rows are the other table's.\n\n")
                 .append("Never replicated, anywhere (no column, no JSON column, no destination): ")
                 .append(String.join(", ", io.incidentsync.api.LeftOut.ALWAYS.stream().map(c -> "`" + c + "`").toList()))
                 .append(", the token that lets whoever holds it post alerts into the account. `incident.columns.exclude` ")
@@ -104,18 +110,25 @@ public final class TablesDoc {
             for (Row r : columns.get(t.table())) {
                 out.append("| `").append(r.column()).append("` | ").append(r.type()).append(" | ").append(r.note()).append(" |\n");
             }
-            List<String> arrays = children.get(t.table());
-            if (!arrays.isEmpty()) {
+            Catalog.Listing listing = catalog.listing(t.path());
+            Map<List<String>, List<Map.Entry<String, ColumnType>>> keys = ChildTables.stepKeys(listing.children());
+            for (Catalog.Child child : listing.children()) {
                 List<String> childKey = new ArrayList<>();
                 t.keyColumns().forEach(k -> childKey.add(ChildTables.SOURCE_KEY + k));
-                childKey.add(ChildTables.levelColumn(0));
-                out.append("\nChild tables, each keyed by ").append(code(childKey)).append(":\n\n")
-                        .append("| child table | one row per element of |\n")
-                        .append("|---|---|\n");
-                for (String array : arrays) {
-                    out.append("| `").append(ChildTables.tableName(t.table(), array)).append("` | `").append(array)
-                            .append("` |\n");
+                keys.get(child.steps()).forEach(k -> childKey.add(k.getKey()));
+                String parent = child.steps().size() == 1 ? t.table()
+                        : new Catalog.Child(child.steps().subList(0, child.steps().size() - 1), false, false, List.of()).table(t.table());
+                String of = child.steps().get(child.steps().size() - 1);
+                out.append("\n### ").append(child.table(t.table())).append("\n\n")
+                        .append(child.map() ? "One row per entry of the map `" : "One row per element of the array `")
+                        .append(of).append("` of `").append(parent).append("`, keyed by ").append(code(childKey)).append(".\n\n")
+                        .append("| column | type |\n|---|---|\n");
+                for (Catalog.Column c : child.columns()) {
+                    out.append("| `").append(c.name()).append("` | ")
+                            .append(c.type() == null ? "by its first value" : typeName(c.type()))
+                            .append(c.array() || c.map() ? " (and a child table)" : "").append(" |\n");
                 }
+                out.append("| `").append(DECLARED_ELSEWHERE).append("` | json |\n");
             }
         }
         return out.toString();
@@ -137,6 +150,8 @@ public final class TablesDoc {
             String note = key.contains(c.name()) ? "primary key" : "";
             if (c.array()) {
                 note = "array: one row per element in `" + ChildTables.tableName(t.table(), c.name()) + "`";
+            } else if (c.map()) {
+                note = "map: one row per entry in `" + ChildTables.tableName(t.table(), c.name()) + "`";
             }
             rows.add(new Row(c.name(), c.type() == null ? "by its first value" : typeName(c.type()), note));
         }
@@ -153,6 +168,8 @@ public final class TablesDoc {
         }
         rows.add(new Row(TableLoad.EXTRACTED_AT, typeName(ColumnType.TIMESTAMP),
                 "when the sync that wrote the row started (UTC)"));
+        rows.add(new Row(DECLARED_ELSEWHERE, typeName(ColumnType.JSON),
+                "the record's fields the description does not declare, by path; null when none"));
         if (t.table().equals("incidents")) {
             new TreeMap<>(Streams.INCIDENT_CHILDREN).forEach((table, column) -> rows.add(new Row(column,
                     typeName(ColumnType.JSON), "the incident's `" + table + "` rows as a JSON array, in id order")));

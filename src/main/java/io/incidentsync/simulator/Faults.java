@@ -101,6 +101,15 @@ public final class Faults {
         return this;
     }
 
+    /**
+     * Every record of table whose {@code field} is an object keyed by data (a catalog entry's
+     * {@code attribute_values}) gains the entry {@code key}: an attribute the account added, say.
+     */
+    public Faults mapEntry(String table, String field, String key, Map<String, Object> value) {
+        data.table(table).mapEntry(field, key, value);
+        return this;
+    }
+
     /** Removes every fault; records already added or removed stay so. */
     public void clear() {
         rules.clear();

@@ -22,6 +22,7 @@ final class Table {
     private final AtomicInteger added = new AtomicInteger();
     private final Set<Integer> removed = ConcurrentHashMap.newKeySet();
     private final Map<String, Object> unknownFields = new ConcurrentSkipListMap<>();
+    private final Map<String, Map<String, Object>> mapEntries = new ConcurrentSkipListMap<>();
     /**
      * Indexes a change reserved. Such a record exists only in the overlays that hold it: a page pinned to an overlay
      * from before the change must not see the generator's stand-in for that index.
@@ -88,11 +89,16 @@ final class Table {
 
     /** node with the fields faults added to this table's records; node itself when there are none. */
     ObjectNode withUnknownFields(ObjectNode node) {
-        if (unknownFields.isEmpty()) {
+        if (unknownFields.isEmpty() && mapEntries.isEmpty()) {
             return node;
         }
         ObjectNode copy = node.deepCopy();
         unknownFields.forEach((field, value) -> copy.set(field, Json.MAPPER.valueToTree(value)));
+        mapEntries.forEach((field, entries) -> {
+            if (copy.get(field) instanceof ObjectNode map) {
+                entries.forEach((key, value) -> map.set(key, Json.MAPPER.valueToTree(value)));
+            }
+        });
         return copy;
     }
 
@@ -125,7 +131,13 @@ final class Table {
         unknownFields.put(field, value);
     }
 
+    /** Every record's object {@code field} (a map keyed by data) gains the entry {@code key}. */
+    void mapEntry(String field, String key, Object value) {
+        mapEntries.computeIfAbsent(field, f -> new ConcurrentSkipListMap<>()).put(key, value);
+    }
+
     void clearFaults() {
         unknownFields.clear();
+        mapEntries.clear();
     }
 }

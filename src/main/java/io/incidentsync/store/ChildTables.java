@@ -1,6 +1,9 @@
 package io.incidentsync.store;
 
+import io.incidentsync.schema.Catalog;
+import io.incidentsync.schema.CatalogGenerator;
 import io.incidentsync.schema.ColumnType;
+import io.incidentsync.schema.Names;
 import io.incidentsync.schema.RecordFlattener;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -17,6 +20,7 @@ import java.util.Collection;
 import java.util.Deque;
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -24,12 +28,15 @@ import java.util.Set;
 import java.util.stream.Collectors;
 
 /**
- * A table's arrays as child tables, de-nested the way Stitch does it: the array {@code custom_field_entries}
- * of {@code incidents} becomes {@code incidents__custom_field_entries}, one row per element, keyed by the
- * parent's primary key ({@code _sdc_source_key_id}) and the element's position ({@code _sdc_level_0_id});
- * an element's fields are flattened as a parent's are; an array inside an element becomes the next
- * table down ({@code incidents__custom_field_entries__values}, adding {@code _sdc_level_1_id}); an
- * element that is no object is a {@code value} column. Like the parent, each child table is written
+ * A table's arrays and maps as child tables, the ones incident.io's description declares (the catalog's
+ * children), whatever the records hold: the array {@code custom_field_entries} of {@code incidents} becomes
+ * {@code incidents__custom_field_entries}, one row per element, keyed by the parent's primary key
+ * ({@code _sdc_source_key_id}) and the element's position ({@code _sdc_level_0_id}); an element's fields are
+ * flattened as a parent's are; an array inside an element becomes the next table down
+ * ({@code incidents__custom_field_entries__values}, adding {@code _sdc_level_1_id}); an element that is no
+ * object is a {@code value} column. A map (an object keyed by data, such as a catalog entry's
+ * {@code attribute_values}) is a table too, one row per entry, keyed by the parent's key and the entry's key
+ * ({@code map_key}), never a table or column named after a key. Like the parent, each child table is written
  * into a staging table and swapped in with the parent (see {@link TableLoad#swap()}).
  *
  * <p>Used by one table's route thread; the statements it returns carry their values, so they can be
@@ -41,7 +48,9 @@ public final class ChildTables {
 
     public static final String SOURCE_KEY = "_sdc_source_key_";
     /** The column of an element that is not an object (a string of an array of strings). */
-    static final String VALUE = "value";
+    static final String VALUE = CatalogGenerator.VALUE;
+    /** The column holding a map entry's key. */
+    public static final String MAP_KEY = CatalogGenerator.MAP_KEY;
 
     private final String parent;
     private final List<String> sourceKeys;
@@ -57,17 +66,46 @@ public final class ChildTables {
      */
     private final LongSet parents = new LongSet();
 
-    ChildTables(String parent, List<String> parentKey, Dialect dialect, DataSource dataSource, boolean keepJson) {
+    ChildTables(String parent, List<String> parentKey, List<Catalog.Child> declared, Dialect dialect,
+                DataSource dataSource, boolean keepJson) throws SQLException {
         this.parent = parent;
         this.sourceKeys = parentKey.stream().map(k -> SOURCE_KEY + k).collect(Collectors.toList());
         this.dialect = dialect;
         this.dataSource = dataSource;
         this.keepJson = keepJson;
+        Map<List<String>, List<Map.Entry<String, ColumnType>>> keys = stepKeys(declared);
+        for (Catalog.Child spec : declared) {
+            String name = spec.table(parent);
+            children.put(name, new Child(name, spec, keys.get(spec.steps())));
+        }
+    }
+
+    /**
+     * The key columns each declared child table adds to its parent's ({@code _sdc_source_key_<k>}), by its
+     * steps: a position ({@code _sdc_level_<n>_id}) for each array on the way down, a {@code map_key} for each
+     * map ({@code map_key_1} for a second).
+     */
+    public static Map<List<String>, List<Map.Entry<String, ColumnType>>> stepKeys(List<Catalog.Child> declared) {
+        // the catalog lists a table before the tables below it
+        Map<List<String>, List<Map.Entry<String, ColumnType>>> keys = new HashMap<>();
+        for (Catalog.Child spec : declared) {
+            List<String> above = spec.steps().subList(0, spec.steps().size() - 1);
+            List<Map.Entry<String, ColumnType>> key = new ArrayList<>(keys.getOrDefault(above, List.of()));
+            if (spec.map()) {
+                long maps = key.stream().filter(k -> k.getKey().startsWith(MAP_KEY)).count();
+                key.add(Map.entry(maps == 0 ? MAP_KEY : MAP_KEY + "_" + maps, ColumnType.TEXT));
+            } else {
+                long levels = key.stream().filter(k -> k.getKey().startsWith("_sdc_level_")).count();
+                key.add(Map.entry(levelColumn((int) levels), ColumnType.BIGINT));
+            }
+            keys.put(spec.steps(), key);
+        }
+        return keys;
     }
 
     /** The child table of an array column of a table: {@code incidents__custom_field_entries}, at most 63 characters. */
     public static String tableName(String table, String column) {
-        return TableLoad.derivedName(table + "__", column);
+        return Names.child(table, column);
     }
 
     public static String levelColumn(int level) {
@@ -96,42 +134,38 @@ public final class ChildTables {
         }
     }
 
-    /** Adds the elements of one array of a parent record; {@code parentKey} holds the parent's key values. */
-    void add(String column, Object[] parentKey, JsonNode array) throws SQLException {
-        addArray(tableName(parent, column), parentKey, new long[0], array);
+    /** Adds the elements of one array or map of a parent record; {@code parentKey} holds the parent's key values. */
+    void add(String column, Object[] parentKey, JsonNode value) throws SQLException {
+        addValue(tableName(parent, column), parentKey, new Object[0], value);
     }
 
-    private void addArray(String name, Object[] parentKey, long[] levels, JsonNode array) throws SQLException {
+    /** The elements of an array (or entries of a map) into their table; a value of another kind stays in its JSON column. */
+    private void addValue(String name, Object[] parentKey, Object[] steps, JsonNode value) throws SQLException {
         Child child = children.get(name);
         if (child == null) {
-            child = new Child(name, levels.length + 1);
-            children.put(name, child);
+            return;
         }
-        long position = 0;
-        for (JsonNode element : array) {
-            long[] at = Arrays.copyOf(levels, levels.length + 1);
-            at[levels.length] = position++;
-            child.add(parentKey, at, element);
+        if (child.spec.map()) {
+            for (Iterator<Map.Entry<String, JsonNode>> it = value.fields(); it.hasNext(); ) {
+                Map.Entry<String, JsonNode> entry = it.next();
+                Object[] at = Arrays.copyOf(steps, steps.length + 1);
+                at[steps.length] = entry.getKey();
+                child.add(parentKey, at, entry.getValue());
+            }
+        } else if (value.isArray()) {
+            long position = 0;
+            for (JsonNode element : value) {
+                Object[] at = Arrays.copyOf(steps, steps.length + 1);
+                at[steps.length] = position++;
+                child.add(parentKey, at, element);
+            }
         }
     }
 
-    /**
-     * The arrays inside a value kept whole as one JSON column (an object keyed by data, such as
-     * {@code attribute_values}, or one nested too deep), each with the column name of its path from the
-     * record's top, so that they become child tables like any other array.
-     */
-    static void arraysInside(List<String> path, JsonNode value, List<Map.Entry<String, JsonNode>> out) {
-        if (value.isArray()) {
-            out.add(Map.entry(RecordFlattener.columnName(path), value));
-            return;
-        }
-        for (java.util.Iterator<Map.Entry<String, JsonNode>> it = value.fields(); it.hasNext(); ) {
-            Map.Entry<String, JsonNode> field = it.next();
-            if (field.getValue().isContainerNode()) {
-                List<String> inner = new ArrayList<>(path);
-                inner.add(field.getKey());
-                arraysInside(inner, field.getValue(), out);
-            }
+    /** The listing is complete: each table gets the declared columns no element had a value for. */
+    void complete() {
+        for (Child c : children.values()) {
+            c.complete();
         }
     }
 
@@ -192,15 +226,18 @@ public final class ChildTables {
         return out;
     }
 
-    /** One child table: its columns (added as elements show new fields), its staging table and rows waiting. */
+    /** One child table: its declared columns, its staging table and rows waiting. */
     final class Child {
         final String name;
         final String stage;
+        final Catalog.Child spec;
         final List<String> key = new ArrayList<>();
         final Map<String, ColumnType> columns = new LinkedHashMap<>();
         private final Map<String, Integer> positions = new HashMap<>();
         private final List<ColumnType> types = new ArrayList<>();
         private final Set<String> liveText = new HashSet<>();
+        private final Declared declared;
+        private final List<String> untyped = new ArrayList<>();
         private final RecordFlattener flattener;
         private final List<Object[]> batch = new ArrayList<>();
         private final Deque<Sql> ddl = new ArrayDeque<>();
@@ -208,16 +245,17 @@ public final class ChildTables {
         /** Characters of text in its rows: what a copy at the swap would have to write. */
         long stagedChars;
 
-        Child(String name, int depth) throws SQLException {
+        Child(String name, Catalog.Child spec, List<Map.Entry<String, ColumnType>> steps) throws SQLException {
             this.name = name;
+            this.spec = spec;
             this.stage = TableLoad.derivedName("_sdc_stage_", name);
             for (String k : sourceKeys) {
                 key.add(k);
                 place(k, ColumnType.TEXT);
             }
-            for (int level = 0; level < depth; level++) {
-                key.add(levelColumn(level));
-                place(levelColumn(level), ColumnType.BIGINT);
+            for (Map.Entry<String, ColumnType> step : steps) {
+                key.add(step.getKey());
+                place(step.getKey(), step.getValue());
             }
             try (Connection c = dataSource.getConnection()) {
                 dialect.columns(c, name).forEach((column, type) -> {
@@ -226,9 +264,41 @@ public final class ChildTables {
                     }
                 });
             }
-            // an element's field that would take a key column's name is hashed instead
-            this.flattener = new RecordFlattener(Set.of(), new HashSet<>(key));
+            this.declared = new Declared(spec.columns());
+            for (Catalog.Column c : spec.columns()) {
+                if ((c.array() || c.map()) && !keepJson) {
+                    continue;
+                }
+                if (c.type() == null) {
+                    untyped.add(c.name());
+                } else {
+                    place(c.name(), c.type() != ColumnType.JSON && liveText.contains(c.name()) ? ColumnType.TEXT : c.type());
+                }
+            }
+            place(Declared.UNDECLARED, ColumnType.JSON);
+            this.flattener = new RecordFlattener(declared.whole());
             ddl.add(Sql.of("DROP TABLE IF EXISTS " + dialect.quote(stage)));
+        }
+
+        void complete() {
+            for (String column : untyped) {
+                if (!positions.containsKey(column)) {
+                    addColumn(column, ColumnType.TEXT);
+                }
+            }
+        }
+
+        /** A column of no declared type, typed by its first value (text for one no element had), at the end. */
+        private int addColumn(String column, ColumnType type) {
+            if (type != ColumnType.JSON && liveText.contains(column)) {
+                type = ColumnType.TEXT;
+            }
+            int position = place(column, type);
+            if (created) {
+                ddl.add(Sql.of("ALTER TABLE " + dialect.quote(stage) + " ADD COLUMN " + dialect.quote(column) + " "
+                        + dialect.type(type, false)));
+            }
+            return position;
         }
 
         private int place(String column, ColumnType type) {
@@ -239,14 +309,13 @@ public final class ChildTables {
             return position;
         }
 
-        void add(Object[] parentKey, long[] levels, JsonNode element) throws SQLException {
+        void add(Object[] parentKey, Object[] steps, JsonNode element) throws SQLException {
             Object[][] row = {new Object[positions.size()]};
             System.arraycopy(parentKey, 0, row[0], 0, parentKey.length);
-            for (int i = 0; i < levels.length; i++) {
-                row[0][parentKey.length + i] = levels[i];
-            }
-            if (element instanceof ObjectNode object) {
-                List<Map.Entry<String, JsonNode>> arrays = new ArrayList<>();
+            System.arraycopy(steps, 0, row[0], parentKey.length, steps.length);
+            if (element instanceof ObjectNode object && !spec.scalars()) {
+                List<Map.Entry<String, JsonNode>> inner = new ArrayList<>();
+                Declared.Fields undeclared = new Declared.Fields();
                 flattener.walk(object, new RecordFlattener.Sink() {
                     @Override
                     public void accept(String column, JsonNode value) {
@@ -255,22 +324,33 @@ public final class ChildTables {
 
                     @Override
                     public void accept(List<String> path, String column, JsonNode value) {
-                        if (value.isObject()) {
-                            arraysInside(path, value, arrays);
-                        } else if (value.isArray()) {
-                            arrays.add(Map.entry(column, value));
+                        Catalog.Column c = declared.place(path, column, value, undeclared);
+                        if (c == null) {
+                            return;
+                        }
+                        if (c.array() || c.map()) {
+                            if (value.isContainerNode()) {
+                                inner.add(Map.entry(c.name(), value));
+                            }
                             if (!keepJson) {
                                 return;
                             }
                         }
-                        row[0] = put(row[0], column, value);
+                        row[0] = put(row[0], c.name(), value);
                     }
                 });
-                for (Map.Entry<String, JsonNode> array : arrays) {
-                    addArray(tableName(name, array.getKey()), parentKey, levels, array.getValue());
+                JsonNode rest = undeclared.take();
+                if (rest != null) {
+                    row[0] = put(row[0], Declared.UNDECLARED, rest);
                 }
-            } else {
+                for (Map.Entry<String, JsonNode> array : inner) {
+                    addValue(tableName(name, array.getKey()), parentKey, steps, array.getValue());
+                }
+            } else if (spec.scalars()) {
                 row[0] = put(row[0], VALUE, element);
+            } else if (!element.isNull()) {
+                // a scalar where the description declares objects: kept, whole
+                row[0] = put(row[0], Declared.UNDECLARED, element);
             }
             batch.add(row[0]);
         }
@@ -300,15 +380,7 @@ public final class ChildTables {
                 if (value.isNull()) {
                     return row;
                 }
-                ColumnType type = ColumnType.ofValue(value);
-                if (type != ColumnType.JSON && liveText.contains(column)) {
-                    type = ColumnType.TEXT;
-                }
-                position = place(column, type);
-                if (created) {
-                    ddl.add(Sql.of("ALTER TABLE " + dialect.quote(stage) + " ADD COLUMN " + dialect.quote(column) + " "
-                            + dialect.type(type, false)));
-                }
+                position = addColumn(column, ColumnType.ofValue(value));
                 row = Arrays.copyOf(row, positions.size());
             }
             try {

@@ -44,6 +44,10 @@ final class RowConverter {
     /** Columns of the live table built at the swap from child listings: column name to child kind. */
     private final Map<String, String> childColumns;
     private final RecordFlattener flattener;
+    /** The columns the description declares, by path. */
+    private final Declared declared;
+    /** Declared columns of no declared type: typed by their first value, or text when none has one. */
+    private final List<String> untyped = new ArrayList<>();
     /** Arrays are kept as JSON columns (incident.arrays holds json). */
     private final boolean arraysAsJson;
     /** Arrays are kept aside for their child tables (incident.arrays holds tables). */
@@ -75,30 +79,43 @@ final class RowConverter {
                 liveText.add(name);
             }
         });
-        Set<String> json = new HashSet<>();
-        for (Catalog.Column c : catalog) {
-            if (c.array() && !arraysAsJson) {
-                continue;
+        List<Catalog.Column> all = new ArrayList<>(catalog);
+        for (String k : key) {
+            if (catalog.stream().noneMatch(c -> c.name().equals(k))) {
+                all.add(new Catalog.Column(k, ColumnType.TEXT));
             }
-            if (c.type() == ColumnType.JSON) {
-                json.add(c.name());
+        }
+        this.declared = new Declared(all);
+        for (Catalog.Column c : all) {
+            if ((c.array() || c.map()) && !arraysAsJson) {
+                continue;
             }
             if (c.type() != null) {
                 // the catalog's names are already the flattener's (CatalogGenerator names columns with it)
                 columns.put(c.name(), keptType(c.name(), c.type()));
+            } else {
+                untyped.add(c.name());
             }
         }
-        for (String k : key) {
-            columns.putIfAbsent(k, ColumnType.TEXT);
-        }
         columns.put(EXTRACTED_AT, ColumnType.TIMESTAMP);
+        columns.put(Declared.UNDECLARED, ColumnType.JSON);
         columns.forEach((name, type) -> {
             positions.put(name, positions.size());
             types.add(type);
         });
-        Set<String> reserved = new HashSet<>(childColumns.keySet());
-        reserved.add(EXTRACTED_AT);
-        this.flattener = new RecordFlattener(json, reserved);
+        this.flattener = new RecordFlattener(declared.whole());
+    }
+
+    /**
+     * The listing is complete: a column the description declares without a type that no record had a value
+     * for is added as text, so that every account gets the same columns.
+     */
+    void complete() {
+        for (String name : untyped) {
+            if (!positions.containsKey(name)) {
+                addColumn(name, ColumnType.TEXT);
+            }
+        }
     }
 
     /** One record converted: its row's values, and the arrays its child tables are made of (none unless kept). */
@@ -172,32 +189,30 @@ final class RowConverter {
     private final class RowBuilder implements RecordFlattener.Sink {
         private Object[] values = new Object[positions.size()];
         private List<Map.Entry<String, JsonNode>> arrays;
+        private final Declared.Fields undeclared = new Declared.Fields();
 
         @Override
         public void accept(List<String> path, String column, JsonNode value) {
-            if (value.isObject() && childTables) {
-                // kept whole as JSON: its arrays still get child tables
-                if (arrays == null) {
-                    arrays = new ArrayList<>(4);
-                }
-                ChildTables.arraysInside(path, value, arrays);
+            Catalog.Column c = declared.place(path, column, value, undeclared);
+            if (c == null) {
+                return;
             }
-            accept(column, value);
-        }
-
-        @Override
-        public void accept(String column, JsonNode value) {
-            if (value.isArray() && !childColumns.containsKey(column)) {
-                if (childTables) {
+            if (c.array() || c.map()) {
+                if (childTables && value.isContainerNode()) {
                     if (arrays == null) {
                         arrays = new ArrayList<>(4);
                     }
-                    arrays.add(Map.entry(column, value));
+                    arrays.add(Map.entry(c.name(), value));
                 }
                 if (!arraysAsJson) {
                     return;
                 }
             }
+            accept(c.name(), value);
+        }
+
+        @Override
+        public void accept(String column, JsonNode value) {
             Integer position = positions.get(column);
             if (position == null) {
                 if (value.isNull()) {
@@ -219,6 +234,10 @@ final class RowConverter {
 
         Object[] finish() {
             values[positions.get(EXTRACTED_AT)] = extractedAt;
+            JsonNode rest = undeclared.take();
+            if (rest != null) {
+                accept(Declared.UNDECLARED, rest);
+            }
             return values;
         }
     }

@@ -121,6 +121,10 @@ final class StagingWrites {
 
     /** The listing is complete: the spooled rows go with what is left. */
     void listingEnded() {
+        rows.complete();
+        if (children != null) {
+            children.complete();
+        }
         if (spooling) {
             startDraining();
         }

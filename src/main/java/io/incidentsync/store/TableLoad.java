@@ -5,6 +5,7 @@ import io.incidentsync.config.Settings;
 import io.incidentsync.run.SyncException;
 import io.incidentsync.schema.Catalog;
 import io.incidentsync.schema.ColumnType;
+import io.incidentsync.schema.Names;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import org.apache.camel.Exchange;
@@ -56,20 +57,9 @@ public final class TableLoad extends LoadMeter {
         return derivedName("_sdc_stage_children_", kind);
     }
 
-    /** Identifiers at most this long fit every destination: PostgreSQL keeps 63 bytes, MariaDB and MySQL 64. */
-    static final int MAX_IDENTIFIER = 63;
-
-    /**
-     * A name the sync makes from a table's: the prefix and the name, or, when that would be longer than
-     * {@link #MAX_IDENTIFIER} (PostgreSQL would cut it, MariaDB refuse it), its start and a hash of it.
-     */
+    /** A name the sync makes from a table's: the prefix and the name fitted by {@link Names#fit}, never a hash. */
     public static String derivedName(String prefix, String name) {
-        String full = prefix + name;
-        if (full.length() <= MAX_IDENTIFIER) {
-            return full;
-        }
-        String hash = String.format(java.util.Locale.ROOT, "%08x", full.hashCode());
-        return full.substring(0, MAX_IDENTIFIER - hash.length() - 1) + "_" + hash;
+        return Names.prefixed(prefix, name);
     }
 
     private final String table;
@@ -96,7 +86,7 @@ public final class TableLoad extends LoadMeter {
     /** The newest {@code updated_at} of the records read (incremental tables' cursor), or null. */
     private Instant newestUpdate;
 
-    public TableLoad(String table, String path, List<String> key, List<Catalog.Column> catalog, Map<String, String> childColumns,
+    public TableLoad(String table, String path, List<String> key, Catalog.Listing catalog, Map<String, String> childColumns,
               BooleanSupplier childrenReady, Dialect dialect, DataSource dataSource, OffsetDateTime extractedAt,
               String childKind)
             throws SQLException {
@@ -104,19 +94,19 @@ public final class TableLoad extends LoadMeter {
                 Settings.ArrayMode.BOTH);
     }
 
-    public TableLoad(String table, String path, List<String> key, List<Catalog.Column> catalog, Map<String, String> childColumns,
+    public TableLoad(String table, String path, List<String> key, Catalog.Listing catalog, Map<String, String> childColumns,
               BooleanSupplier childrenReady, Dialect dialect, DataSource dataSource, OffsetDateTime extractedAt,
               String childKind, Settings.ArrayMode arrays)
             throws SQLException {
         this.table = table;
-        this.children = arrays.tables() ? new ChildTables(table, key, dialect, dataSource, arrays.json()) : null;
+        this.children = arrays.tables() ? new ChildTables(table, key, catalog.children(), dialect, dataSource, arrays.json()) : null;
         this.path = path;
         this.stage = derivedName("_sdc_stage_", table);
         this.key = key;
         this.childKind = childKind;
         this.dialect = dialect;
         this.live = new LiveTables(dialect, dataSource);
-        this.converter = new RowConverter(table, stage, key, catalog, live.columns(table), childColumns, dialect, extractedAt,
+        this.converter = new RowConverter(table, stage, key, catalog.columns(), live.columns(table), childColumns, dialect, extractedAt,
                 arrays, ddl);
         this.mergeSwap = new MergeSwap(table, stage, key, childKind, dialect, live, children);
         this.writes = new StagingWrites(table, stage, dialect, converter, children, childKind, childColumns, childrenReady,

@@ -59,8 +59,8 @@ class ListingsRouteTest extends RouteTestSupport {
                 .filter(e -> e.getMessage().getBody(String.class).startsWith("MERGE INTO \"_SDC_STAGE_USERS\""))
                 .toList();
         assertEquals(3, upserts.size(), "one upsert statement per page");
-        // the catalog's typed columns (the served records have no untyped field) and _sdc_extracted_at
-        int columns = (int) Catalog.load().listing("/v2/users").columns().stream().filter(c -> c.type() != null).count() + 1;
+        // the catalog's typed columns (the served records have no untyped field), _sdc_extracted_at and _sdc_undeclared
+        int columns = (int) Catalog.load().listing("/v2/users").columns().stream().filter(c -> c.type() != null).count() + 2;
         List<List<String>> pages = FakeApi.userPages(600, 250);
         for (int p = 0; p < 3; p++) {
             Exchange statement = upserts.get(p);

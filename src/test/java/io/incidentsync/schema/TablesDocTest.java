@@ -62,8 +62,17 @@ class TablesDocTest {
                 assertEquals(!secret, page.contains("| `" + c.name() + "` |"), t.table() + "." + c.name()
                         + (secret ? " is never replicated, so it is not on the page" : ""));
             }
+            for (Catalog.Child child : catalog.listing(t.path()).children()) {
+                assertTrue(page.contains("\n### " + child.table(t.table()) + "\n"), child.table(t.table()));
+            }
         }
-        assertTrue(page.contains("| `incidents__custom_field_entries` | `custom_field_entries` |"), "a child table");
+        assertTrue(page.contains("\n### incidents__custom_field_entries\n\nOne row per element of the array `custom_field_entries`"
+                + " of `incidents`, keyed by `_sdc_source_key_id`, `_sdc_level_0_id`."), "a child table");
+        assertTrue(page.contains("\n### catalog_entries__attribute_values\n\nOne row per entry of the map `attribute_values`"
+                + " of `catalog_entries`, keyed by `_sdc_source_key_id`, `map_key`."), "a map's table");
+        assertTrue(page.contains("\n### catalog_entries__attribute_values__array_value\n\nOne row per element of the array"
+                + " `array_value` of `catalog_entries__attribute_values`, keyed by `_sdc_source_key_id`, `map_key`, `_sdc_level_0_id`."),
+                "a list inside a map's value");
         assertTrue(page.contains("| `schedule_id` | text | primary key; not a field of the record"), "a key the sync adds");
         assertTrue(page.contains("| `entry_list` | text | primary key; the list of the answer the record came from: "),
                 "the list column");

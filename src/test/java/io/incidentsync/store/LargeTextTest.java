@@ -35,7 +35,7 @@ class LargeTextTest {
         record.put("summary", summary.toString());
         record.put("created_at", "2025-03-14T09:26:53.589Z");
         try (SqlRoutes routes = new SqlRoutes(url); Connection connection = DriverManager.getConnection(url)) {
-            TableLoad load = new TableLoad("incidents", "/v2/incidents", List.of("id"), Catalog.load().listing("/v2/incidents").columns(),
+            TableLoad load = new TableLoad("incidents", "/v2/incidents", List.of("id"), Catalog.load().listing("/v2/incidents"),
                     Map.of(), () -> true, Dialect.of(connection), routes.dataSource, OffsetDateTime.now(), null);
             routes.send(load.setup());
             load.add(record);

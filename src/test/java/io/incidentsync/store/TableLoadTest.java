@@ -1,6 +1,8 @@
 package io.incidentsync.store;
 
 import io.incidentsync.api.Page;
+import io.incidentsync.schema.Catalog;
+import io.incidentsync.schema.ColumnType;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import org.apache.camel.CamelExecutionException;
 import org.junit.jupiter.api.Test;
@@ -62,7 +64,9 @@ class TableLoadTest {
             records.add(r);
         }
         String url = "jdbc:h2:file:" + dir.resolve("db").toAbsolutePath();
-        try (SqlRoutes routes = new SqlRoutes(url)) {
+        // held open to the end: H2 closes a file when its last connection closes, and a connection opened while
+        // another thread still closes it can find the file as it was before (the routes' writer threads close theirs)
+        try (Connection held = DriverManager.getConnection(url); SqlRoutes routes = new SqlRoutes(url)) {
             AtomicBoolean childrenReady = new AtomicBoolean(false);
             TableLoad waiting = load("waited", routes, childrenReady::get);
             TableLoad atOnce = load("direct", routes, () -> true);
@@ -85,8 +89,7 @@ class TableLoadTest {
             assertEquals(700, atOnce.rows());
             waiting.close();
             atOnce.close();
-        }
-        try (Connection c = DriverManager.getConnection(url)) {
+            Connection c = held;
             List<Map<String, Object>> waited = rows(c, "waited");
             List<Map<String, Object>> direct = rows(c, "direct");
             assertEquals(700, waited.size());
@@ -211,7 +214,15 @@ class TableLoadTest {
         try (Connection c = routes.dataSource.getConnection()) {
             dialect = Dialect.of(c);
         }
-        TableLoad load = new TableLoad(table, "/v2/" + table, List.of("id"), List.of(), children, ready, dialect,
+        // the records' fields as a description would declare them; two without a type, typed by their first value
+        Catalog.Listing declared = new Catalog.Listing(table, List.of(),
+                List.of(new Catalog.Column("id", ColumnType.TEXT), new Catalog.Column("name", ColumnType.TEXT),
+                        new Catalog.Column("summary", ColumnType.TEXT), new Catalog.Column("blast_radius", null),
+                        new Catalog.Column("count", null), new Catalog.Column("flag", ColumnType.BOOLEAN),
+                        new Catalog.Column("severity__name", ColumnType.TEXT), new Catalog.Column("tags", ColumnType.JSON),
+                        new Catalog.Column("created_at", ColumnType.TIMESTAMP), new Catalog.Column("ratio", ColumnType.DOUBLE),
+                        new Catalog.Column("severity__rank", ColumnType.BIGINT)));
+        TableLoad load = new TableLoad(table, "/v2/" + table, List.of("id"), declared, children, ready, dialect,
                 routes.dataSource, EXTRACTED, null);
         routes.send(load.setup());
         return load;
