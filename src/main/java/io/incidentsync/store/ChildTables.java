@@ -3,6 +3,8 @@ package io.incidentsync.store;
 import io.incidentsync.schema.Catalog;
 import io.incidentsync.schema.CatalogGenerator;
 import io.incidentsync.schema.ColumnType;
+import io.incidentsync.schema.Comments;
+import io.incidentsync.run.Streams;
 import io.incidentsync.schema.Names;
 import io.incidentsync.schema.RecordFlattener;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -53,6 +55,10 @@ public final class ChildTables {
     public static final String MAP_KEY = CatalogGenerator.MAP_KEY;
 
     private final String parent;
+    /** The endpoint listed, for the comments. */
+    private final String endpoint;
+    /** The declared child tables by their steps, for the comments. */
+    private final Map<List<String>, Catalog.Child> specs = new HashMap<>();
     private final List<String> sourceKeys;
     private final Dialect dialect;
     private final DataSource dataSource;
@@ -66,9 +72,13 @@ public final class ChildTables {
      */
     private final LongSet parents = new LongSet();
 
-    ChildTables(String parent, List<String> parentKey, List<Catalog.Child> declared, Dialect dialect,
+    ChildTables(String parent, String endpoint, List<String> parentKey, List<Catalog.Child> declared, Dialect dialect,
                 DataSource dataSource, boolean keepJson) throws SQLException {
         this.parent = parent;
+        this.endpoint = endpoint;
+        for (Catalog.Child spec : declared) {
+            specs.put(spec.steps(), spec);
+        }
         this.sourceKeys = parentKey.stream().map(k -> SOURCE_KEY + k).collect(Collectors.toList());
         this.dialect = dialect;
         this.dataSource = dataSource;
@@ -236,6 +246,8 @@ public final class ChildTables {
         private final Map<String, Integer> positions = new HashMap<>();
         private final List<ColumnType> types = new ArrayList<>();
         private final Set<String> liveText = new HashSet<>();
+        /** The live child table's columns and their type names, by lower-case name. */
+        private final Map<String, String> live = new HashMap<>();
         private final Declared declared;
         private final List<String> untyped = new ArrayList<>();
         private final RecordFlattener flattener;
@@ -258,7 +270,8 @@ public final class ChildTables {
                 place(step.getKey(), step.getValue());
             }
             try (Connection c = dataSource.getConnection()) {
-                dialect.columns(c, name).forEach((column, type) -> {
+                live.putAll(dialect.columns(c, name));
+                live.forEach((column, type) -> {
                     if (dialect.isText(type)) {
                         liveText.add(column);
                     }
@@ -280,10 +293,36 @@ public final class ChildTables {
             ddl.add(Sql.of("DROP TABLE IF EXISTS " + dialect.quote(stage)));
         }
 
+        /** The table's comment and its columns', from the catalog's facts. */
+        StagingStatements.Commented comments() {
+            StringBuilder prefix = new StringBuilder();
+            List<String> steps = spec.steps();
+            for (int i = 0; i < steps.size(); i++) {
+                Catalog.Child at = specs.get(steps.subList(0, i + 1));
+                prefix.append(steps.get(i).replace("__", ".")).append(at != null && at.map() ? ".<key>." : "[].");
+            }
+            Map<String, Catalog.Column> byName = new HashMap<>();
+            spec.columns().forEach(c -> byName.put(c.name(), c));
+            Map<String, String> out = new LinkedHashMap<>();
+            for (String column : columns.keySet()) {
+                Catalog.Column c = byName.get(column);
+                String text = c == null ? Comments.product(column, endpoint) : Comments.column(endpoint, spec.scalars()
+                        ? prefix.substring(0, prefix.length() - 1) : prefix + c.path().replace("__", "."), c, false, Streams.ALL);
+                if (text != null) {
+                    out.put(column, text);
+                }
+            }
+            String parentName = steps.size() == 1 ? parent
+                    : new Catalog.Child(steps.subList(0, steps.size() - 1), false, false, List.of()).table(parent);
+            return new StagingStatements.Commented(Comments.child(endpoint, parentName, steps.get(steps.size() - 1),
+                    spec.map(), key), out);
+        }
+
         void complete() {
             for (String column : untyped) {
-                if (!positions.containsKey(column)) {
-                    addColumn(column, ColumnType.TEXT);
+                ColumnType type = dialect.unseen(column, live);
+                if (!positions.containsKey(column) && type != null) {
+                    addColumn(column, type);
                 }
             }
         }
@@ -296,7 +335,7 @@ public final class ChildTables {
             int position = place(column, type);
             if (created) {
                 ddl.add(Sql.of("ALTER TABLE " + dialect.quote(stage) + " ADD COLUMN " + dialect.quote(column) + " "
-                        + dialect.type(type, false)));
+                        + dialect.type(type, false) + StagingStatements.inline(dialect, comments(), column)));
             }
             return position;
         }
@@ -405,7 +444,7 @@ public final class ChildTables {
             if (!created) {
                 out.addAll(ddl);
                 ddl.clear();
-                out.add(Sql.of(StagingStatements.createTable(dialect, stage, columns, key)));
+                out.add(Sql.of(StagingStatements.createTable(dialect, stage, columns, key, comments())));
                 created = true;
             }
             out.addAll(ddl);

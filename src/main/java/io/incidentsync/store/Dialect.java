@@ -1,5 +1,7 @@
 package io.incidentsync.store;
 
+import io.incidentsync.schema.Comments;
+
 import io.incidentsync.schema.ColumnType;
 import java.sql.Connection;
 import java.sql.DatabaseMetaData;
@@ -49,6 +51,28 @@ public abstract class Dialect {
     }
 
     /** What follows the column list of every {@code CREATE TABLE}: a character set, for one. */
+    /**
+     * The statement that puts the comments on a table and its columns (H2 and PostgreSQL: {@code COMMENT ON}), or
+     * null where they are written into {@code CREATE TABLE} ({@link #inlineComment}).
+     */
+    public String commentOn(String table, String tableComment, Map<String, String> columns) {
+        List<String> out = new ArrayList<>();
+        out.add("COMMENT ON TABLE " + quote(table) + " IS " + Comments.literal(tableComment));
+        columns.forEach((column, text) -> out.add("COMMENT ON COLUMN " + quote(table) + "." + quote(column) + " IS "
+                + Comments.literal(text)));
+        return String.join("; ", out);
+    }
+
+    /** A column's comment as written in {@code CREATE TABLE}; none by default ({@link #commentOn} does it). */
+    public String inlineComment(String text) {
+        return "";
+    }
+
+    /** A table's comment as written after {@code CREATE TABLE (...)}; none by default. */
+    public String inlineTableComment(String text) {
+        return "";
+    }
+
     public String tableOptions() {
         return "";
     }
@@ -91,6 +115,38 @@ public abstract class Dialect {
      */
     public String widenToText(String table, String column, ColumnType from) {
         return widenToText(table, column);
+    }
+
+    /**
+     * The column type of a live column by the type name the catalogue reports ({@code int8}, {@code DATETIME},
+     * {@code CHARACTER VARYING}), or null when it is none of ours.
+     */
+    ColumnType liveType(String typeName) {
+        String name = typeName.toLowerCase(Locale.ROOT);
+        for (ColumnType t : List.of(ColumnType.TIMESTAMP, ColumnType.BIGINT, ColumnType.DOUBLE, ColumnType.BOOLEAN,
+                ColumnType.JSON, ColumnType.TEXT)) {
+            String ours = type(t, false).toLowerCase(Locale.ROOT);
+            if (ours.equals(name) || ours.startsWith(name + "(")) {
+                return t;
+            }
+        }
+        return switch (name) {
+            case "int8" -> ColumnType.BIGINT;
+            case "float8" -> ColumnType.DOUBLE;
+            case "bool", "tinyint", "bit" -> ColumnType.BOOLEAN;
+            case "timestamptz" -> ColumnType.TIMESTAMP;
+            default -> isText(typeName) ? ColumnType.TEXT : null;
+        };
+    }
+
+    /**
+     * The type a declared column of no declared type that no record had a value for is added with: the live
+     * table's (so that the swap never widens a live column for want of values), text for a new one; null to
+     * leave it out (a live type that is none of ours).
+     */
+    ColumnType unseen(String column, Map<String, String> live) {
+        String typeName = live.get(column);
+        return typeName == null ? ColumnType.TEXT : liveType(typeName);
     }
 
     /** The column type whose text widening differs for a type name the catalogue reports, or null. */

@@ -60,6 +60,22 @@ final class MariaDbDialect extends Dialect {
     }
 
     @Override
+    public String commentOn(String table, String tableComment, java.util.Map<String, String> columns) {
+        return null;
+    }
+
+    @Override
+    public String inlineComment(String text) {
+        // MariaDB keeps 1,024 characters of a column's comment, 2,048 of a table's
+        return " COMMENT " + io.incidentsync.schema.Comments.literal(text.length() > 1024 ? text.substring(0, 1024) : text);
+    }
+
+    @Override
+    public String inlineTableComment(String text) {
+        return " COMMENT=" + io.incidentsync.schema.Comments.literal(text.length() > 2048 ? text.substring(0, 2048) : text);
+    }
+
+    @Override
     public String tableOptions() {
         // binary collation: keys compare as the API's ids do, case and accents included
         return " CHARACTER SET utf8mb4 COLLATE utf8mb4_bin";

@@ -3,6 +3,8 @@ package io.incidentsync.store;
 import io.incidentsync.config.Settings;
 import io.incidentsync.schema.Catalog;
 import io.incidentsync.schema.ColumnType;
+import io.incidentsync.schema.Comments;
+import io.incidentsync.run.Streams;
 import io.incidentsync.schema.RecordFlattener;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -35,10 +37,16 @@ final class RowConverter {
 
     private final String table;
     private final String stage;
+    /** The endpoint listed, for the comments. */
+    private final String endpoint;
+    /** The declared columns by name, for the comments. */
+    private final Map<String, Catalog.Column> byName = new HashMap<>();
     private final List<String> key;
     private final Dialect dialect;
     private final OffsetDateTime extractedAt;
     private final Map<String, ColumnType> columns = new LinkedHashMap<>();
+    /** The live table's columns and their type names, by lower-case name. */
+    private final Map<String, String> live;
     /** Columns the live table already holds as text (by lower-case name). */
     private final Set<String> liveText = new HashSet<>();
     /** Columns of the live table built at the swap from child listings: column name to child kind. */
@@ -61,10 +69,11 @@ final class RowConverter {
     /** Characters of text in the rows converted so far: what a copy at the swap would have to write. */
     private long stagedChars;
 
-    RowConverter(String table, String stage, List<String> key, List<Catalog.Column> catalog, Map<String, String> live,
+    RowConverter(String table, String endpoint, String stage, List<String> key, List<Catalog.Column> catalog, Map<String, String> live,
                  Map<String, String> childColumns, Dialect dialect, OffsetDateTime extractedAt, Settings.ArrayMode arrays,
                  Deque<Sql> ddl) {
         this.table = table;
+        this.endpoint = endpoint;
         this.stage = stage;
         this.key = key;
         this.dialect = dialect;
@@ -73,6 +82,7 @@ final class RowConverter {
         this.arraysAsJson = arrays.json();
         this.childTables = arrays.tables();
         this.ddl = ddl;
+        this.live = live;
         // a column widened to text by an earlier sync stays text, so its values keep one form
         live.forEach((name, type) -> {
             if (dialect.isText(type)) {
@@ -86,6 +96,7 @@ final class RowConverter {
             }
         }
         this.declared = new Declared(all);
+        all.forEach(c -> byName.put(c.name(), c));
         for (Catalog.Column c : all) {
             if ((c.array() || c.map()) && !arraysAsJson) {
                 continue;
@@ -112,8 +123,9 @@ final class RowConverter {
      */
     void complete() {
         for (String name : untyped) {
-            if (!positions.containsKey(name)) {
-                addColumn(name, ColumnType.TEXT);
+            ColumnType type = dialect.unseen(name, live);
+            if (!positions.containsKey(name) && type != null) {
+                addColumn(name, type);
             }
         }
     }
@@ -146,7 +158,24 @@ final class RowConverter {
     /** The staging table's creation, with the columns known by now; later changes are queued as statements. */
     Sql create() {
         created = true;
-        return Sql.of(StagingStatements.createTable(dialect, stage, withChildColumns(), key));
+        return Sql.of(StagingStatements.createTable(dialect, stage, withChildColumns(), key, comments()));
+    }
+
+    /** The table's comment and its columns', from the catalog's facts. */
+    StagingStatements.Commented comments() {
+        Map<String, String> out = new LinkedHashMap<>();
+        for (String column : withChildColumns().keySet()) {
+            Catalog.Column c = byName.get(column);
+            String text = c != null ? Comments.column(endpoint, c.path().replace("__", "."), c, key.contains(column), Streams.ALL)
+                    : Comments.product(column, endpoint);
+            if (text == null && key.contains(column)) {
+                text = "primary key; not a field of the record: the sync adds it";
+            }
+            if (text != null) {
+                out.put(column, text);
+            }
+        }
+        return new StagingStatements.Commented(Comments.table(table, endpoint, key), out);
     }
 
     /** The columns, in row order, with the columns built from child listings (JSON) after them. */
@@ -270,7 +299,7 @@ final class RowConverter {
         types.add(type);
         if (created) {
             ddl.add(Sql.of("ALTER TABLE " + dialect.quote(stage) + " ADD COLUMN " + dialect.quote(column) + " "
-                    + dialect.type(type, false)));
+                    + dialect.type(type, false) + StagingStatements.inline(dialect, comments(), column)));
         }
         return position;
     }

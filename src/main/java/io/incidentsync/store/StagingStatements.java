@@ -27,12 +27,35 @@ final class StagingStatements {
 
     /** The CREATE TABLE of a staging table with these columns and primary key. */
     static String createTable(Dialect dialect, String name, Map<String, ColumnType> columns, List<String> key) {
+        return createTable(dialect, name, columns, key, null);
+    }
+
+    /** {@link #createTable}, with the comments written into it where the database takes them there (MariaDB). */
+    static String createTable(Dialect dialect, String name, Map<String, ColumnType> columns, List<String> key, Commented comments) {
         String body = columns.entrySet().stream()
                 .map(e -> dialect.quote(e.getKey()) + " " + dialect.type(e.getValue(), key.contains(e.getKey()))
-                        + (key.contains(e.getKey()) ? " NOT NULL" : ""))
+                        + (key.contains(e.getKey()) ? " NOT NULL" : "")
+                        + (comments == null || comments.columns().get(e.getKey()) == null ? ""
+                        : dialect.inlineComment(comments.columns().get(e.getKey()))))
                 .collect(Collectors.joining(", "));
         return "CREATE TABLE " + dialect.quote(name) + " (" + body + ", PRIMARY KEY ("
-                + key.stream().map(dialect::quote).collect(Collectors.joining(", ")) + "))" + dialect.tableOptions();
+                + key.stream().map(dialect::quote).collect(Collectors.joining(", ")) + "))" + dialect.tableOptions()
+                + (comments == null ? "" : dialect.inlineTableComment(comments.table()));
+    }
+
+    /** A column's comment as written into the statement that adds it, where the database takes it there. */
+    static String inline(Dialect dialect, Commented comments, String column) {
+        String text = comments.columns().get(column);
+        return text == null ? "" : dialect.inlineComment(text);
+    }
+
+    /** A table's comment and its columns' (by name), as {@link io.incidentsync.schema.Comments} writes them. */
+    record Commented(String table, Map<String, String> columns) {
+        /** The statement that puts them on {@code name} after the fact, or null where CREATE TABLE held them. */
+        Sql on(Dialect dialect, String name) {
+            String text = dialect.commentOn(name, table, columns);
+            return text == null ? null : Sql.allowedToFail(text, name + ": cannot write the comments of its columns");
+        }
     }
 
     /**

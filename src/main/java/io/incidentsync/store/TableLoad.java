@@ -99,14 +99,14 @@ public final class TableLoad extends LoadMeter {
               String childKind, Settings.ArrayMode arrays)
             throws SQLException {
         this.table = table;
-        this.children = arrays.tables() ? new ChildTables(table, key, catalog.children(), dialect, dataSource, arrays.json()) : null;
+        this.children = arrays.tables() ? new ChildTables(table, path, key, catalog.children(), dialect, dataSource, arrays.json()) : null;
         this.path = path;
         this.stage = derivedName("_sdc_stage_", table);
         this.key = key;
         this.childKind = childKind;
         this.dialect = dialect;
         this.live = new LiveTables(dialect, dataSource);
-        this.converter = new RowConverter(table, stage, key, catalog.columns(), live.columns(table), childColumns, dialect, extractedAt,
+        this.converter = new RowConverter(table, path, stage, key, catalog.columns(), live.columns(table), childColumns, dialect, extractedAt,
                 arrays, ddl);
         this.mergeSwap = new MergeSwap(table, stage, key, childKind, dialect, live, children);
         this.writes = new StagingWrites(table, stage, dialect, converter, children, childKind, childColumns, childrenReady,

@@ -63,6 +63,12 @@ final class TableSwap {
         return targets;
     }
 
+    private static void addIfAny(List<Sql> out, Sql statement) {
+        if (statement != null) {
+            out.add(statement);
+        }
+    }
+
     /** The statements of a complete load's swap of these tables, the parent's first. */
     List<Sql> statements(List<SwapTarget> targets) throws SQLException {
         List<Sql> out = new ArrayList<>();
@@ -125,6 +131,13 @@ final class TableSwap {
                 if (t.live().isEmpty()) {
                     out.add(Sql.of("ALTER TABLE " + dialect.quote(t.stage()) + " RENAME TO " + dialect.quote(t.name())));
                 }
+            }
+        }
+        // what each table and column holds, on the live tables (where CREATE TABLE did not already write it)
+        addIfAny(out, rows.comments().on(dialect, table));
+        if (children != null) {
+            for (ChildTables.Child child : children.all()) {
+                addIfAny(out, child.comments().on(dialect, child.name));
             }
         }
         if (childKind != null) {
