@@ -37,7 +37,7 @@ class SchemaShapeTest {
     void anAttributeMoreOrAnAccountSmallerMakesTheSameTablesAndColumns() throws Exception {
         Map<String, List<String>> shape;
         long entries;
-        try (SyncHarness h = db.harness(60)) {
+        try (SyncHarness h = db.harness(20)) {
             assertEquals(0, h.syncCommand(h.overrides(SyncHarness.PRIVATE_KEY)), h.lastErr);
             shape = h.shape();
             entries = h.count("SELECT COUNT(*) FROM catalog_entries");

@@ -191,7 +191,7 @@ public final class ChildTables {
     /** True when some child table has rows, or a table, still to write. */
     boolean pending() {
         for (Child c : children.values()) {
-            if (!c.batch.isEmpty() || !c.created || !c.ddl.isEmpty()) {
+            if (!c.batch.isEmpty() || (!c.created && c.mustCreate()) || (c.created && !c.ddl.isEmpty())) {
                 return true;
             }
         }
@@ -213,12 +213,15 @@ public final class ChildTables {
         return children.values();
     }
 
-    /** Live child tables of the parent that no record of this run had: emptied with the swap. */
+    /**
+     * Live child tables of the parent that this run wrote no row to (none of its records had an element there,
+     * or the catalog no longer declares them): emptied with the swap, with no staging table to make.
+     */
     List<String> vanished() throws SQLException {
         List<String> out = new ArrayList<>();
         try (Connection c = dataSource.getConnection()) {
             for (String name : dialect.tables(c, parent + "__")) {
-                if (!children.containsKey(name)) {
+                if (!children.containsKey(name) || !children.get(name).staged()) {
                     out.add(name);
                 }
             }
@@ -440,7 +443,20 @@ public final class ChildTables {
             return row;
         }
 
+        /** True once its staging table exists: a table no element reached has none while its live table fits. */
+        boolean staged() {
+            return created;
+        }
+
+        /** Its live table is missing or lacks a column: the staging table is made even with no row, to take its place. */
+        boolean mustCreate() {
+            return live.isEmpty() || !live.keySet().containsAll(columns.keySet());
+        }
+
         void statements(List<Sql> out) {
+            if (!created && batch.isEmpty() && !mustCreate()) {
+                return;
+            }
             if (!created) {
                 out.addAll(ddl);
                 ddl.clear();

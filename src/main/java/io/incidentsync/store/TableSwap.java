@@ -56,6 +56,9 @@ final class TableSwap {
         targets.add(new SwapTarget(stage, table, rows.withChildColumns(), live.columns(table)));
         if (children != null) {
             for (ChildTables.Child child : children.all()) {
+                if (!child.staged()) {
+                    continue; // no row this run, and its live table fits: emptied with the swap (vanished)
+                }
                 targets.add(new SwapTarget(child.stage, child.name, child.columns, live.columns(child.name)));
                 childRows.put(child.name, live.count(child.stage));
             }
