@@ -102,6 +102,11 @@ public final class H2Dialect extends Dialect {
     }
 
     @Override
+    public String inlineComment(String text) {
+        return " COMMENT " + io.incidentsync.schema.Comments.literal(text);
+    }
+
+    @Override
     public String widenToText(String table, String column) {
         return "ALTER TABLE " + quote(table) + " ALTER COLUMN " + quote(column) + " SET DATA TYPE " + type(ColumnType.TEXT, false);
     }

@@ -66,6 +66,17 @@ final class TableSwap {
         return targets;
     }
 
+    private StagingStatements.Commented commentsOf(String name) {
+        if (children != null) {
+            for (ChildTables.Child child : children.all()) {
+                if (child.name.equals(name)) {
+                    return child.comments();
+                }
+            }
+        }
+        return rows.comments();
+    }
+
     private static void addIfAny(List<Sql> out, Sql statement) {
         if (statement != null) {
             out.add(statement);
@@ -89,7 +100,8 @@ final class TableSwap {
             }
             rename = t.live().isEmpty() || (live.mayRename(t.name()) && !live.exists(t.old()));
         }
-        if (rename && targets.stream().anyMatch(t -> !t.live().isEmpty())) {
+        boolean renamed = rename && targets.stream().anyMatch(t -> !t.live().isEmpty());
+        if (renamed) {
             List<String[]> swaps = new ArrayList<>();
             for (SwapTarget t : targets) {
                 swaps.add(new String[] {t.stage(), t.name(), t.live().isEmpty() ? null : t.old()});
@@ -136,11 +148,12 @@ final class TableSwap {
                 }
             }
         }
-        // what each table and column holds, on the live tables (where CREATE TABLE did not already write it)
-        addIfAny(out, rows.comments().on(dialect, table));
-        if (children != null) {
-            for (ChildTables.Child child : children.all()) {
-                addIfAny(out, child.comments().on(dialect, child.name));
+        // what each table and column holds, on a live table this swap made or changed (a copy keeps the comments
+        // the live table was made with; H2 and MariaDB write the columns' into CREATE TABLE); COMMENT ON is DDL,
+        // so not every sync: the first sync after an upgrade adds _sdc_undeclared, and writes them then
+        for (SwapTarget t : targets) {
+            if (renamed || t.live().isEmpty() || !t.alterToFit(dialect).isEmpty()) {
+                addIfAny(out, commentsOf(t.name()).on(dialect, t.name()));
             }
         }
         if (childKind != null) {
