@@ -261,6 +261,7 @@ public final class HostileApi implements AutoCloseable, AfterEachCallback {
         final Map<String, String> settings = new LinkedHashMap<>();
         String out = "";
         String err = "";
+        private java.sql.Connection held;
 
         /** A sync against api, which the caller closes; on H2 unless its settings say otherwise. */
         Sync(HostileApi api, String streams) throws IOException {
@@ -281,6 +282,7 @@ public final class HostileApi implements AutoCloseable, AfterEachCallback {
         }
 
         int run() throws Exception {
+            release();
             ByteArrayOutputStream o = new ByteArrayOutputStream();
             ByteArrayOutputStream e = new ByteArrayOutputStream();
             int code = Cli.sync(new Application(settings), new PrintStream(o, true, StandardCharsets.UTF_8),
@@ -296,7 +298,22 @@ public final class HostileApi implements AutoCloseable, AfterEachCallback {
         }
 
         java.sql.Connection connect() throws java.sql.SQLException {
-            return java.sql.DriverManager.getConnection(settings.get("incident.db.url"));
+            String url = settings.get("incident.db.url");
+            if (held == null && url.startsWith("jdbc:h2:")) {
+                // the test's reads keep the H2 file open until the next sync: H2 closes a file with its last
+                // connection, and a read opening it while another thread still closes it can find the file as
+                // it was before the sync's swaps ("Table USERS not found" after two reads had found it)
+                held = java.sql.DriverManager.getConnection(url);
+            }
+            return java.sql.DriverManager.getConnection(url);
+        }
+
+        /** Lets go of the connection that keeps the H2 file open between the test's reads. */
+        private void release() throws java.sql.SQLException {
+            if (held != null) {
+                held.close();
+                held = null;
+            }
         }
 
         long count(String sql) throws java.sql.SQLException {
@@ -340,6 +357,11 @@ public final class HostileApi implements AutoCloseable, AfterEachCallback {
 
         @Override
         public void close() throws IOException {
+            try {
+                release();
+            } catch (java.sql.SQLException e) {
+                throw new IOException(e);
+            }
             try (var files = Files.walk(dir)) {
                 files.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
             }
