@@ -7,8 +7,10 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 
 /**
@@ -25,6 +27,10 @@ final class Declared {
 
     private final Map<String, Catalog.Column> byPath = new HashMap<>();
     private final Set<String> whole = new HashSet<>();
+    /** Each path list the flattener handed over, by identity, with its declared column (empty: none). */
+    private final Map<List<String>, Optional<Catalog.Column>> seen = new IdentityHashMap<>();
+    /** A map keyed by data has a path list per key: past this many, paths are looked up each time. */
+    private static final int MAX_SEEN = 10_000;
 
     Declared(List<Catalog.Column> columns) {
         for (Catalog.Column c : columns) {
@@ -45,7 +51,18 @@ final class Declared {
      * null) then goes into {@code undeclared}.
      */
     Catalog.Column place(List<String> path, String column, JsonNode value, Fields undeclared) {
-        Catalog.Column c = column == null ? null : byPath.get(String.join("__", path));
+        Catalog.Column c = null;
+        if (column != null) {
+            // the flattener hands over the same path list for a field every record: looked up once, not joined each time
+            Optional<Catalog.Column> known = seen.get(path);
+            if (known == null) {
+                known = Optional.ofNullable(byPath.get(String.join("__", path)));
+                if (seen.size() < MAX_SEEN) {
+                    seen.put(path, known);
+                }
+            }
+            c = known.orElse(null);
+        }
         if (c == null && !value.isNull()) {
             undeclared.put(path, value);
         }
