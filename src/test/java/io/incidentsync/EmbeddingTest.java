@@ -22,7 +22,10 @@ class EmbeddingTest {
 
     @Test
     void aHostApplicationWithItsOwnDataSourceGetsTheSameTables() throws Exception {
-        try (SyncHarness h = SyncHarness.start(200)) {
+        try (SyncHarness h = SyncHarness.start(200);
+             // kept open to the end: the host's DataSource opens and closes a connection a statement, and H2,
+             // closing its file with the last one, could be found as before the swaps by the next opener
+             java.sql.Connection held = java.sql.DriverManager.getConnection(h.dbUrl)) {
             JdbcDataSource hostDataSource = new JdbcDataSource();
             hostDataSource.setURL(h.dbUrl);
 
